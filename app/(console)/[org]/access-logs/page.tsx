@@ -1,0 +1,5 @@
+import { PlannedPage } from "@/components/planned/planned-page";
+
+export default async function AccessLogsPage({ params }: { params: Promise<{ org: string }> }): Promise<React.JSX.Element> {
+  return <PlannedPage org={(await params).org} pageKey="accessLogs" />;
+}

@@ -1,0 +1,126 @@
+// The REST API's contract: every /api/v1 operation with its permission and zod schemas. The OpenAPI
+// document at /api/v1/openapi.json is generated from this list, and a unit test checks that every
+// route file's exported methods are listed here.
+import { z } from "zod";
+import { ZCreatedApiKey, ZApiKey, ZCreateApiKey } from "@/lib/validation/api-keys";
+import { ZAuditEntry, ZAuditQuery } from "@/lib/validation/audit";
+import { ZProblem } from "@/lib/validation/common";
+import { ZChangeMemberRole, ZCreateInvitation, ZInvitation, ZMember, ZRole } from "@/lib/validation/members";
+import { ZCreateOrganization, ZOrganization, ZUpdateOrganization } from "@/lib/validation/organizations";
+import { ZMe, ZUpdateMe } from "@/lib/validation/users";
+
+type TOp = {
+  method: "get" | "post" | "patch" | "delete";
+  path: string;
+  summary: string;
+  tag: string;
+  /** "org": session + organization or API key; "user": a signed-in user; "public": nobody. */
+  auth: "org" | "user" | "public";
+  permission?: string;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  response?: z.ZodType;
+  status?: number;
+};
+
+const ZInvitationView = z
+  .object({
+    id: z.string(),
+    organizationName: z.string(),
+    organizationSlug: z.string(),
+    email: z.string(),
+    role: z.string(),
+    status: z.enum(["pending", "accepted", "rejected", "canceled", "expired"]),
+    expiresAt: z.string(),
+    inviterName: z.string().nullable(),
+  })
+  .meta({ id: "InvitationView" });
+const ZAccepted = z.object({ organizationId: z.string(), slug: z.string(), role: z.string() }).meta({ id: "AcceptedInvitation" });
+const ZAuditPage = z.object({ items: z.array(ZAuditEntry), nextCursor: z.string().nullable() }).meta({ id: "AuditPage" });
+
+export const OPERATIONS: TOp[] = [
+  { method: "get", path: "/me", summary: "The signed-in user and their organizations", tag: "Account", auth: "user", response: ZMe },
+  { method: "patch", path: "/me", summary: "Remember the UI language", tag: "Account", auth: "user", body: ZUpdateMe, response: ZMe },
+  { method: "get", path: "/organizations", summary: "Organizations the user belongs to", tag: "Organizations", auth: "user", response: z.array(ZOrganization) },
+  { method: "post", path: "/organizations", summary: "Create an organization (you become its owner)", tag: "Organizations", auth: "user", body: ZCreateOrganization, response: ZOrganization, status: 201 },
+  { method: "get", path: "/organization", summary: "The current organization", tag: "Organizations", auth: "org", permission: "org.read", response: ZOrganization },
+  { method: "patch", path: "/organization", summary: "Rename the current organization", tag: "Organizations", auth: "org", permission: "org.update", body: ZUpdateOrganization, response: ZOrganization },
+  { method: "get", path: "/roles", summary: "Roles and the permissions each holds", tag: "Members", auth: "org", response: z.array(ZRole) },
+  { method: "get", path: "/members", summary: "Members of the organization", tag: "Members", auth: "org", permission: "members.read", response: z.array(ZMember) },
+  { method: "patch", path: "/members/{memberId}", summary: "Change a member's role", tag: "Members", auth: "org", permission: "members.manage", body: ZChangeMemberRole },
+  { method: "delete", path: "/members/{memberId}", summary: "Remove a member (or leave, for yourself)", tag: "Members", auth: "org", permission: "members.manage", status: 204 },
+  { method: "get", path: "/invitations", summary: "Pending invitations", tag: "Members", auth: "org", permission: "members.read", response: z.array(ZInvitation) },
+  { method: "post", path: "/invitations", summary: "Invite someone by email; returns the link to share", tag: "Members", auth: "org", permission: "members.manage", body: ZCreateInvitation, response: ZInvitation, status: 201 },
+  { method: "delete", path: "/invitations/{invitationId}", summary: "Cancel a pending invitation", tag: "Members", auth: "org", permission: "members.manage", status: 204 },
+  { method: "get", path: "/invitations/{invitationId}", summary: "What an invitation link offers (the link is the credential)", tag: "Members", auth: "public", response: ZInvitationView },
+  { method: "post", path: "/invitations/{invitationId}/accept", summary: "Accept an invitation addressed to your email", tag: "Members", auth: "user", response: ZAccepted },
+  { method: "get", path: "/api-keys", summary: "Management API keys", tag: "API keys", auth: "org", permission: "apikey.read", response: z.array(ZApiKey) },
+  { method: "post", path: "/api-keys", summary: "Create an API key (the key is shown once)", tag: "API keys", auth: "org", permission: "apikey.manage", body: ZCreateApiKey, response: ZCreatedApiKey, status: 201 },
+  { method: "delete", path: "/api-keys/{apiKeyId}", summary: "Revoke an API key", tag: "API keys", auth: "org", permission: "apikey.manage", status: 204 },
+  { method: "get", path: "/audit-log", summary: "Audit log, newest first", tag: "Audit", auth: "org", permission: "audit.read", query: ZAuditQuery, response: ZAuditPage },
+  { method: "get", path: "/openapi.json", summary: "This document", tag: "Meta", auth: "public" },
+];
+
+function schemaRef(schema: z.ZodType): Record<string, unknown> {
+  const id = z.globalRegistry.get(schema)?.id;
+  if (id) return { $ref: `#/components/schemas/${id}` };
+  if (schema instanceof z.ZodArray) return { type: "array", items: schemaRef(schema.element as z.ZodType) };
+  return inline(schema);
+}
+
+function inline(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  return rest;
+}
+
+/** Builds the OpenAPI 3.1 document for the REST API. */
+export function buildOpenApiDocument(serverUrl: string): Record<string, unknown> {
+  const components = z.toJSONSchema(z.globalRegistry, { io: "input", unrepresentable: "any", uri: (id) => `#/components/schemas/${id}` }) as {
+    schemas: Record<string, unknown>;
+  };
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of OPERATIONS) {
+    const params = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
+    if (op.query) {
+      for (const [name, s] of Object.entries(op.query.shape)) {
+        params.push({ name, in: "query", required: false, schema: inline(s as z.ZodType) as { type: string } });
+      }
+    }
+    if (op.auth === "org") params.push({ name: "X-Organization", in: "header", required: false, schema: { type: "string" } });
+    const status = String(op.status ?? 200);
+    const responses: Record<string, unknown> = {
+      [status]: op.response
+        ? { description: "OK", content: { "application/json": { schema: schemaRef(op.response) } } }
+        : { description: status === "204" ? "No content" : "OK" },
+      default: { description: "Problem", content: { "application/problem+json": { schema: schemaRef(ZProblem) } } },
+    };
+    paths[op.path] ??= {};
+    paths[op.path]![op.method] = {
+      summary: op.summary,
+      tags: [op.tag],
+      ...(op.permission ? { description: `Requires the \`${op.permission}\` permission.`, "x-permission": op.permission } : {}),
+      security: op.auth === "public" ? [] : op.auth === "user" ? [{ session: [] }] : [{ session: [] }, { apiKey: [] }],
+      parameters: params,
+      ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: schemaRef(op.body) } } } } : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "MCP CAN management API",
+      version: "1",
+      description:
+        "Everything the console does. Authenticate with the browser session, or with an organization API key (`Authorization: Bearer mcpcan_ak_…`), which fixes the organization. A session user in several organizations names one with the `X-Organization` header (id or slug). Errors are RFC 9457 problem+json with a request id.",
+    },
+    servers: [{ url: `${serverUrl}/api/v1` }],
+    components: {
+      schemas: components.schemas,
+      securitySchemes: {
+        session: { type: "apiKey", in: "cookie", name: "mcpcan.session_token" },
+        apiKey: { type: "http", scheme: "bearer", bearerFormat: "mcpcan_ak_…" },
+      },
+    },
+    paths,
+  };
+}
