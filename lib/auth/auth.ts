@@ -90,6 +90,7 @@ function createAuth() {
       nextCookies(),
     ],
     telemetry: { enabled: false },
+    logger: { disabled: env.LOG_LEVEL === "silent", level: env.LOG_LEVEL === "debug" || env.LOG_LEVEL === "trace" ? "debug" : "error" },
   });
 }
 

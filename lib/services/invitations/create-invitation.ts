@@ -10,7 +10,7 @@ import type { TCreateInvitation } from "@/lib/validation/members";
 import { getRoleRank, requireRankAtLeast } from "../members/guard";
 import { INVITATION_TTL_MS, invitationLink } from "./invitation-link";
 
-export type TCreatedInvitation = { id: string; email: string; role: string; expiresAt: Date; link: string; emailSent: boolean };
+export type TCreatedInvitation = { id: string; email: string; role: string; expiresAt: Date; link: string; emailSent: boolean; inviterName: string | null };
 
 /**
  * Invites someone by email with a role no higher than the inviter's. A pending invitation to the
@@ -52,7 +52,8 @@ export async function createInvitation({ ctx, input }: { ctx: TCtx; input: TCrea
       after: { email: row.email, role: row.role, expiresAt: row.expiresAt.toISOString() },
     });
     const [org] = await tx.select({ name: organization.name }).from(organization).where(eq(organization.id, ctx.organizationId));
-    return { ...row, orgName: org?.name ?? "" };
+    const [inviter] = await tx.select({ name: user.name }).from(user).where(eq(user.id, row.inviterId));
+    return { ...row, orgName: org?.name ?? "", inviterName: inviter?.name ?? null };
   });
   const link = invitationLink(created.id);
   const emailSent = await sendMail(
@@ -60,7 +61,7 @@ export async function createInvitation({ ctx, input }: { ctx: TCtx; input: TCrea
     `Invitation to ${created.orgName} on MCP CAN`,
     `${ctx.actor.label} invited you to join "${created.orgName}" on MCP CAN as ${created.role}.\n\nOpen this link to accept (valid for 7 days):\n${link}\n`,
   );
-  return { id: created.id, email: created.email, role: created.role, expiresAt: created.expiresAt, link, emailSent };
+  return { id: created.id, email: created.email, role: created.role, expiresAt: created.expiresAt, link, emailSent, inviterName: created.inviterName };
 }
 
 // Invitations made with an API key still need a user as inviter (Better Auth's schema requires one).

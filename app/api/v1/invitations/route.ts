@@ -9,5 +9,5 @@ export const GET = apiHandler(async (api) => findInvitations({ ctx: await api.re
 export const POST = apiHandler(async (api) => {
   const ctx = await api.requireOrg();
   const inv = await createInvitation({ ctx, input: await api.json(ZCreateInvitation) });
-  return created({ ...inv, status: "pending", createdAt: new Date().toISOString(), inviterName: ctx.actor.label });
+  return created({ ...inv, status: "pending", createdAt: new Date().toISOString() });
 });
