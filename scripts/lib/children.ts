@@ -1,0 +1,90 @@
+// Child processes for the start and test scripts: each runs in its own process group (so that
+// stopping it also stops whatever it spawned, e.g. Next's workers), with its output prefixed.
+import { spawn, type ChildProcess } from "node:child_process";
+import readline from "node:readline";
+import { cyan, dim } from "./cli";
+
+export type TExit = { code: number | null; signal: NodeJS.Signals | null };
+
+export type TChild = {
+  name: string;
+  process: ChildProcess;
+  /** Resolves once, when the process has exited. */
+  exited: Promise<TExit>;
+  hasExited(): boolean;
+  /** SIGTERM to the process group, SIGKILL after `graceMs`; resolves when it has exited. */
+  stop(graceMs?: number): Promise<TExit>;
+};
+
+const running = new Set<TChild>();
+
+function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // ESRCH: the group is already gone.
+  }
+}
+
+// If this script dies for any reason, take the children with it rather than leave orphans.
+process.on("exit", () => {
+  for (const child of running) signalGroup(child.process.pid, "SIGKILL");
+});
+
+function pipeLines(stream: NodeJS.ReadableStream | null, prefix: string, out: NodeJS.WriteStream): void {
+  if (!stream) return;
+  readline.createInterface({ input: stream, crlfDelay: Infinity }).on("line", (line) => out.write(`${prefix} ${line}\n`));
+}
+
+/** Spawns `command args` with its stdout/stderr lines prefixed by `[name]`; env is inherited. */
+export function spawnPrefixed(name: string, command: string, args: string[], opts: { cwd: string }): TChild {
+  const proc = spawn(command, args, { cwd: opts.cwd, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const prefix = name === "gateway" ? cyan(`[${name}]`) : dim(`[${name}]`);
+  pipeLines(proc.stdout, prefix, process.stdout);
+  pipeLines(proc.stderr, prefix, process.stderr);
+
+  let done = false;
+  const exited = new Promise<TExit>((resolve) => {
+    proc.once("exit", (code, signal) => {
+      done = true;
+      running.delete(child);
+      resolve({ code, signal });
+    });
+    proc.once("error", (err) => {
+      process.stderr.write(`${prefix} could not start ${command}: ${err.message}\n`);
+      done = true;
+      running.delete(child);
+      resolve({ code: 127, signal: null });
+    });
+  });
+
+  const child: TChild = {
+    name,
+    process: proc,
+    exited,
+    hasExited: () => done,
+    async stop(graceMs = 10_000) {
+      if (done) return exited;
+      signalGroup(proc.pid, "SIGTERM");
+      const timer = setTimeout(() => signalGroup(proc.pid, "SIGKILL"), graceMs);
+      const result = await exited;
+      clearTimeout(timer);
+      // The leader may exit before its workers; make sure none of the group survives.
+      signalGroup(proc.pid, "SIGKILL");
+      return result;
+    },
+  };
+  running.add(child);
+  return child;
+}
+
+/** Stops every child still running (in parallel); `graceMs` 0 kills at once. */
+export async function stopAllChildren(graceMs = 10_000): Promise<void> {
+  await Promise.all([...running].map((child) => child.stop(graceMs)));
+}
+
+/** Describes an exit for a log line: "exited with code 1" or "was killed by SIGKILL". */
+export function describeExit(exit: TExit): string {
+  return exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+}
