@@ -157,7 +157,7 @@ export function MembersPage(): React.JSX.Element {
           </TableBody>
         </Table>
       </Card>
-      {members.data && members.data.length === 1 && manage ? (
+      {members.data?.length === 1 && invitations.data?.length === 0 && manage ? (
         <EmptyState icon={<Users />} title={t("emptyTitle")} description={t("emptyBody")} action={<InviteDialog org={org} roles={roles} maxRank={myRank} />} />
       ) : null}
       <p className="text-xs text-muted-foreground">{t("lastOwnerHint")}</p>

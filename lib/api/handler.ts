@@ -34,7 +34,9 @@ export type TApi = {
 
 function clientIp(req: Request): string | null {
   const fwd = req.headers.get("x-forwarded-for");
-  return fwd?.split(",")[0]?.trim() || req.headers.get("x-real-ip") || null;
+  const ip = fwd?.split(",")[0]?.trim() || req.headers.get("x-real-ip") || null;
+  // Node reports IPv4 clients of a dual-stack socket as ::ffff:a.b.c.d; store the address people know.
+  return ip?.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, "$1") ?? null;
 }
 
 function bearer(req: Request): string | null {
