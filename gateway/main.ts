@@ -51,13 +51,17 @@ async function main(): Promise<void> {
   }
   logger.info({ port: gateway.port, host: env.HOST, roles }, `gateway listening on ${env.HOST}:${gateway.port} with roles ${roles.join(",")}`);
 
-  let stopping = false;
+  // Under `npm start` a Ctrl-C reaches the gateway twice (SIGINT from the terminal, SIGTERM from the
+  // start script); only the same signal repeated (a second Ctrl-C) skips the graceful stop.
+  const received = new Set<NodeJS.Signals>();
   const stop = (signal: NodeJS.Signals): void => {
-    if (stopping) {
+    if (received.has(signal)) {
       logger.warn({ signal }, "second signal: exiting without waiting");
       process.exit(1);
     }
-    stopping = true;
+    const first = received.size === 0;
+    received.add(signal);
+    if (!first) return;
     logger.info({ signal }, "stopping: no new connections, finishing in-flight requests");
     void gateway
       .close()

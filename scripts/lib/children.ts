@@ -1,5 +1,7 @@
-// Child processes for the start and test scripts: each runs in its own process group (so that
-// stopping it also stops whatever it spawned, e.g. Next's workers), with its output prefixed.
+// Child processes for `npm start`, with their output prefixed. They stay in this script's process
+// group on purpose: whoever stops the group (Ctrl-C in a terminal, Playwright's webServer teardown
+// with SIGKILL to the group) stops them too, where a detached child would survive as an orphan
+// holding its port. Next forwards SIGTERM to its own workers, so signalling the child is enough.
 import { spawn, type ChildProcess } from "node:child_process";
 import readline from "node:readline";
 import { cyan, dim } from "./cli";
@@ -12,24 +14,24 @@ export type TChild = {
   /** Resolves once, when the process has exited. */
   exited: Promise<TExit>;
   hasExited(): boolean;
-  /** SIGTERM to the process group, SIGKILL after `graceMs`; resolves when it has exited. */
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves when it has exited. */
   stop(graceMs?: number): Promise<TExit>;
 };
 
 const running = new Set<TChild>();
 
-function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+function signal(pid: number | undefined, sig: NodeJS.Signals): void {
   if (!pid) return;
   try {
-    process.kill(-pid, signal);
+    process.kill(pid, sig);
   } catch {
-    // ESRCH: the group is already gone.
+    // ESRCH: already gone.
   }
 }
 
 // If this script dies for any reason, take the children with it rather than leave orphans.
 process.on("exit", () => {
-  for (const child of running) signalGroup(child.process.pid, "SIGKILL");
+  for (const child of running) signal(child.process.pid, "SIGKILL");
 });
 
 function pipeLines(stream: NodeJS.ReadableStream | null, prefix: string, out: NodeJS.WriteStream): void {
@@ -39,7 +41,7 @@ function pipeLines(stream: NodeJS.ReadableStream | null, prefix: string, out: No
 
 /** Spawns `command args` with its stdout/stderr lines prefixed by `[name]`; env is inherited. */
 export function spawnPrefixed(name: string, command: string, args: string[], opts: { cwd: string }): TChild {
-  const proc = spawn(command, args, { cwd: opts.cwd, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const proc = spawn(command, args, { cwd: opts.cwd, stdio: ["ignore", "pipe", "pipe"] });
   const prefix = name === "gateway" ? cyan(`[${name}]`) : dim(`[${name}]`);
   pipeLines(proc.stdout, prefix, process.stdout);
   pipeLines(proc.stderr, prefix, process.stderr);
@@ -66,12 +68,10 @@ export function spawnPrefixed(name: string, command: string, args: string[], opt
     hasExited: () => done,
     async stop(graceMs = 10_000) {
       if (done) return exited;
-      signalGroup(proc.pid, "SIGTERM");
-      const timer = setTimeout(() => signalGroup(proc.pid, "SIGKILL"), graceMs);
+      signal(proc.pid, "SIGTERM");
+      const timer = setTimeout(() => signal(proc.pid, "SIGKILL"), graceMs);
       const result = await exited;
       clearTimeout(timer);
-      // The leader may exit before its workers; make sure none of the group survives.
-      signalGroup(proc.pid, "SIGKILL");
       return result;
     },
   };
