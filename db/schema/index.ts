@@ -2,3 +2,5 @@ export * from "./auth";
 export * from "./organizations";
 export * from "./audit";
 export * from "./api-keys";
+export * from "./instances";
+export * from "./tokens";
