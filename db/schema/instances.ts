@@ -22,6 +22,8 @@ export const instance = pgTable(
     configVersion: integer("config_version").notNull().default(1),
     desiredState: text("desired_state").notNull().default("running"), // running | stopped
     replicas: integer("replicas").notNull().default(1),
+    /** Bumped by every restart request; the runtime restarts replicas whose generation is older. */
+    restartGeneration: integer("restart_generation").notNull().default(0),
     observedState: text("observed_state").notNull().default("pending"), // pending | starting | running | stopped | failed | degraded
     observedMessage: text("observed_message"),
     observedAt: timestamp("observed_at", { withTimezone: true }),

@@ -1,0 +1,1 @@
+ALTER TABLE "instance" ADD COLUMN "restart_generation" integer DEFAULT 0 NOT NULL;
