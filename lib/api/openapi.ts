@@ -7,6 +7,20 @@ import { ZAuditEntry, ZAuditQuery } from "@/lib/validation/audit";
 import { ZProblem } from "@/lib/validation/common";
 import { ZChangeMemberRole, ZCreateInvitation, ZInvitation, ZMember, ZRole } from "@/lib/validation/members";
 import { ZCreateOrganization, ZOrganization, ZUpdateOrganization } from "@/lib/validation/organizations";
+import {
+  ZAccessConfigQuery,
+  ZAccessConfigResult,
+  ZCreateInstance,
+  ZCursorOnlyQuery,
+  ZInstance,
+  ZInstanceEventPage,
+  ZInstancePage,
+  ZInstanceQuery,
+  ZInstanceVersion,
+  ZScaleInstance,
+  ZUpdateInstance,
+} from "@/lib/validation/instances";
+import { ZCreatedToken, ZCreateToken, ZRevealedToken, ZToken, ZUpdateToken } from "@/lib/validation/tokens";
 import { ZMe, ZUpdateMe } from "@/lib/validation/users";
 
 type TOp = {
@@ -58,6 +72,24 @@ export const OPERATIONS: TOp[] = [
   { method: "post", path: "/api-keys", summary: "Create an API key (the key is shown once)", tag: "API keys", auth: "org", permission: "apikey.manage", body: ZCreateApiKey, response: ZCreatedApiKey, status: 201 },
   { method: "delete", path: "/api-keys/{apiKeyId}", summary: "Revoke an API key", tag: "API keys", auth: "org", permission: "apikey.manage", status: 204 },
   { method: "get", path: "/audit-log", summary: "Audit log, newest first", tag: "Audit", auth: "org", permission: "audit.read", query: ZAuditQuery, response: ZAuditPage },
+  { method: "get", path: "/instances", summary: "Instances, newest first (filters: status, mode, source, q; keyset cursor)", tag: "Instances", auth: "org", permission: "instance.read", query: ZInstanceQuery, response: ZInstancePage },
+  { method: "post", path: "/instances", summary: "Create an instance (configuration version 1); it starts at once", tag: "Instances", auth: "org", permission: "instance.write", body: ZCreateInstance, response: ZInstance, status: 201 },
+  { method: "get", path: "/instances/{instanceId}", summary: "One instance; secret values are masked", tag: "Instances", auth: "org", permission: "instance.read", response: ZInstance },
+  { method: "patch", path: "/instances/{instanceId}", summary: "Edit an instance; a new config becomes the next version", tag: "Instances", auth: "org", permission: "instance.write", body: ZUpdateInstance, response: ZInstance },
+  { method: "delete", path: "/instances/{instanceId}", summary: "Delete an instance with its tokens and versions", tag: "Instances", auth: "org", permission: "instance.write", status: 204 },
+  { method: "post", path: "/instances/{instanceId}/start", summary: "Desired state: running", tag: "Instances", auth: "org", permission: "instance.write", response: ZInstance },
+  { method: "post", path: "/instances/{instanceId}/stop", summary: "Desired state: stopped", tag: "Instances", auth: "org", permission: "instance.write", response: ZInstance },
+  { method: "post", path: "/instances/{instanceId}/restart", summary: "Restart every replica", tag: "Instances", auth: "org", permission: "instance.write", response: ZInstance },
+  { method: "post", path: "/instances/{instanceId}/scale", summary: "Set the replicas of a hosted instance (within min and max)", tag: "Instances", auth: "org", permission: "instance.write", body: ZScaleInstance, response: ZInstance },
+  { method: "get", path: "/instances/{instanceId}/versions", summary: "Configuration versions, newest first", tag: "Instances", auth: "org", permission: "instance.read", response: z.array(ZInstanceVersion) },
+  { method: "post", path: "/instances/{instanceId}/versions/{version}/rollback", summary: "Roll back: copy that version's configuration as a new version", tag: "Instances", auth: "org", permission: "instance.write", response: ZInstance },
+  { method: "get", path: "/instances/{instanceId}/events", summary: "Lifecycle events, newest first", tag: "Instances", auth: "org", permission: "instance.read", query: ZCursorOnlyQuery, response: ZInstanceEventPage },
+  { method: "get", path: "/instances/{instanceId}/access-config", summary: "Client configurations (generic, Cursor, Claude Desktop, Claude Code, VS Code, Windsurf, Dify); the token value only with token.reveal", tag: "Tokens", auth: "org", permission: "token.read", query: ZAccessConfigQuery, response: ZAccessConfigResult },
+  { method: "get", path: "/instances/{instanceId}/tokens", summary: "Access tokens of an instance (without values)", tag: "Tokens", auth: "org", permission: "token.read", response: z.array(ZToken) },
+  { method: "post", path: "/instances/{instanceId}/tokens", summary: "Create an access token (the value is in this response)", tag: "Tokens", auth: "org", permission: "token.write", body: ZCreateToken, response: ZCreatedToken, status: 201 },
+  { method: "patch", path: "/instances/{instanceId}/tokens/{tokenId}", summary: "Edit a token's label, tags, expiry, enabled flag or headers", tag: "Tokens", auth: "org", permission: "token.write", body: ZUpdateToken, response: ZToken },
+  { method: "delete", path: "/instances/{instanceId}/tokens/{tokenId}", summary: "Delete a token (refused by every gateway at once)", tag: "Tokens", auth: "org", permission: "token.write", status: 204 },
+  { method: "post", path: "/instances/{instanceId}/tokens/{tokenId}/reveal", summary: "The token value again (audited)", tag: "Tokens", auth: "org", permission: "token.reveal", response: ZRevealedToken },
   { method: "get", path: "/openapi.json", summary: "This document", tag: "Meta", auth: "public" },
 ];
 

@@ -63,3 +63,110 @@ export type TRemoteConfig = z.infer<typeof ZRemote>;
 
 export const TOKEN_TYPES = ["bearer", "api_key", "x_api_key", "basic"] as const;
 export type TTokenType = (typeof TOKEN_TYPES)[number];
+
+// ---- REST API input and output ------------------------------------------------------------
+
+export const OBSERVED_STATES = ["pending", "starting", "running", "stopped", "failed", "degraded"] as const;
+
+function replicasWithinBounds(config: TInstanceConfig, ctx: z.RefinementCtx, path: (string | number)[]): void {
+  if (config.accessMode === "hosted" && config.minReplicas > config.maxReplicas) {
+    ctx.addIssue({ code: "custom", path: [...path, "maxReplicas"], message: "Must be at least minReplicas" });
+  }
+}
+
+export const ZCreateInstance = z
+  .object({
+    name: z.string().trim().min(1, "Name is required").max(80),
+    description: z.string().trim().max(2000).default(""),
+    source: z.enum(SOURCES).default("custom"),
+    config: ZInstanceConfig,
+    public: z.boolean().default(false).describe("true switches token auth off: anyone with the URL may call the instance"),
+  })
+  .superRefine((v, ctx) => replicasWithinBounds(v.config, ctx, ["config"]))
+  .meta({ id: "CreateInstance" });
+export type TCreateInstance = z.infer<typeof ZCreateInstance>;
+
+export const ZUpdateInstance = z
+  .object({
+    name: z.string().trim().min(1, "Name is required").max(80).optional(),
+    description: z.string().trim().max(2000).optional(),
+    config: ZInstanceConfig.optional().describe('A new configuration version; a secret value of "********" keeps the stored one'),
+    note: z.string().trim().max(500).optional().describe("Why the configuration changed (kept with the version)"),
+    public: z.boolean().optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.config) replicasWithinBounds(v.config, ctx, ["config"]);
+  })
+  .meta({ id: "UpdateInstance" });
+export type TUpdateInstance = z.infer<typeof ZUpdateInstance>;
+
+export const ZInstanceQuery = z
+  .object({
+    cursor: z.string().max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    status: z.enum(OBSERVED_STATES).optional(),
+    mode: z.enum(ACCESS_MODES).optional(),
+    source: z.enum(SOURCES).optional(),
+    q: z.string().trim().max(100).optional().describe("Text in the name or description"),
+  })
+  .meta({ id: "InstanceQuery" });
+export type TInstanceQuery = z.infer<typeof ZInstanceQuery>;
+
+export const ZScaleInstance = z.object({ replicas: z.number().int().min(0).max(50) }).meta({ id: "ScaleInstance" });
+export type TScaleInstance = z.infer<typeof ZScaleInstance>;
+
+export const ZInstance = z
+  .object({
+    id: z.string(),
+    key: z.string().describe("The server name in client configs: mcp- + first 8 hex of the id"),
+    name: z.string(),
+    description: z.string(),
+    source: z.enum(SOURCES),
+    accessMode: z.enum(ACCESS_MODES),
+    transport: z.enum(TRANSPORTS),
+    config: ZInstanceConfig.describe('Secret values are shown as "********"'),
+    configVersion: z.number().int(),
+    desiredState: z.enum(["running", "stopped"]),
+    replicas: z.number().int(),
+    restartGeneration: z.number().int(),
+    observedState: z.string(),
+    observedMessage: z.string().nullable(),
+    observedAt: z.string().nullable(),
+    public: z.boolean(),
+    gatewayUrl: z.string().describe("The Streamable HTTP endpoint clients connect to"),
+    createdBy: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: "Instance" });
+
+export const ZInstancePage = z.object({ items: z.array(ZInstance), nextCursor: z.string().nullable() }).meta({ id: "InstancePage" });
+
+export const ZInstanceVersion = z
+  .object({ version: z.number().int(), config: ZInstanceConfig, note: z.string().nullable(), createdBy: z.string().nullable(), createdAt: z.string(), current: z.boolean() })
+  .meta({ id: "InstanceVersion" });
+
+export const ZInstanceEvent = z
+  .object({ id: z.string(), type: z.string(), level: z.string(), replica: z.string().nullable(), message: z.string(), createdAt: z.string() })
+  .meta({ id: "InstanceEvent" });
+export const ZInstanceEventPage = z.object({ items: z.array(ZInstanceEvent), nextCursor: z.string().nullable() }).meta({ id: "InstanceEventPage" });
+export const ZCursorOnlyQuery = z.object({ cursor: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
+
+export const ACCESS_CLIENT_NAMES = ["generic", "cursor", "claude-desktop", "claude-code", "vscode", "windsurf", "dify"] as const;
+export const ZAccessConfigQuery = z
+  .object({
+    tokenId: z.string().max(64).optional().describe("The token whose credential goes into the config; without it a placeholder"),
+    client: z.enum(ACCESS_CLIENT_NAMES).optional().describe("One client; without it every client"),
+  })
+  .meta({ id: "AccessConfigQuery" });
+export type TAccessConfigQuery = z.infer<typeof ZAccessConfigQuery>;
+
+export const ZAccessConfigResult = z
+  .object({
+    instanceKey: z.string(),
+    url: z.string(),
+    tokenId: z.string().nullable(),
+    valueIncluded: z.boolean().describe("false: the token value is the placeholder <token> (the caller lacks token.reveal)"),
+    configs: z.array(z.object({ client: z.enum(ACCESS_CLIENT_NAMES), format: z.enum(["json", "shell"]), text: z.string() })),
+  })
+  .meta({ id: "AccessConfig" });
