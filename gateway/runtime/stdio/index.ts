@@ -1,0 +1,46 @@
+// A hosted stdio MCP server behind both client transports. See docs in ./README.md.
+import type { THostedConfig } from "@/lib/validation/instances";
+import type { TLocalUpstream } from "../../upstream/types";
+import { getContainerLogPublisher, type TContainerLogLine, type TContainerLogSink } from "../logs/container-log-publisher";
+import { ClientSessions, type TBackend } from "./client-sessions";
+import { PerSessionBackend } from "./per-session";
+import { SharedBackend } from "./shared";
+
+export type TStdioInstance = TLocalUpstream & {
+  /** Ends every session and stops every process (SIGTERM, SIGKILL after 5 s); resolves once all have exited. */
+  close(): Promise<void>;
+  stats(): { processes: number; sessions: number };
+};
+
+export type TCreateStdioInstanceInput = {
+  instanceId: string;
+  /** The hosted config with env values already decrypted (plaintext). */
+  config: THostedConfig;
+  /** Where container log lines go; the process-wide Redis publisher by default. */
+  logSink?: TContainerLogSink;
+};
+
+/** Serves a hosted stdio instance over Streamable HTTP (<base>/mcp) and legacy SSE (<base>/sse). */
+export function createStdioInstance({ instanceId, config, logSink }: TCreateStdioInstanceInput): TStdioInstance {
+  const sink = logSink ?? getContainerLogPublisher();
+  const log = (line: TContainerLogLine): void => sink.push(instanceId, line);
+  const backend: TBackend & { close(): Promise<void>; processCount: number } =
+    config.sessionMode === "shared" ? new SharedBackend({ instanceId, config, log }) : new PerSessionBackend({ instanceId, config, log });
+  const sessions = new ClientSessions(backend);
+  let closing: Promise<void> | null = null;
+  return {
+    kind: "local",
+    handle: (req, res, body, ctx) => sessions.handle(req, res, body, ctx),
+    close() {
+      closing ??= (async () => {
+        sessions.closing = true;
+        sessions.terminateAll();
+        await backend.close();
+      })();
+      return closing;
+    },
+    stats: () => ({ processes: backend.processCount, sessions: sessions.size }),
+  };
+}
+
+export type { TContainerLogLine, TContainerLogSink } from "../logs/container-log-publisher";
