@@ -1,14 +1,18 @@
 // The gateway's HTTP server: plain node:http (nothing from Next may be imported here or below).
-// For now it serves the service endpoints; the proxy, runtime, probe and ingest roles plug in here.
-// Order per request: request id → route → respond; every response carries X-Request-Id.
+// It serves the service endpoints and, with the proxy role, /mcp-gateway/*; the runtime, probe and
+// ingest roles plug in here. Order per request: request id and trace id → route → (proxy: auth →
+// body limit → forward); every response carries X-Request-Id and X-Trace-Id.
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type pino from "pino";
-import { getPool } from "@/lib/db";
+import { getDb, getPool } from "@/lib/db";
+import { getEnv } from "@/lib/env";
 import { createLogger } from "@/lib/logger";
 import { getRedis } from "@/lib/redis";
+import { resolveTraceId } from "./events/trace";
 import { checkReadiness, GatewayMetrics, type TReadinessDeps } from "./health";
+import { createProxy, PROXY_PREFIX, type TProxy, type TProxyOptions } from "./proxy/handler";
 
 export const GATEWAY_ROLES = ["proxy", "runtime", "probe", "ingest"] as const;
 export type TGatewayRole = (typeof GATEWAY_ROLES)[number];
@@ -64,10 +68,14 @@ export type TGatewayOptions = {
   /** Where readiness looks; defaults to the process-wide pool and Redis client, resolved on first use. */
   readiness?: () => TReadinessDeps;
   readinessTimeoutMs?: number;
+  /** Proxy role settings; anything left out comes from the environment and the process-wide db/Redis. */
+  proxy?: Partial<Omit<TProxyOptions, "logger" | "metrics">>;
 };
 
 export type TGateway = {
   port: number;
+  /** The proxy role, when this process runs it. */
+  proxy: TProxy | null;
   /** Stops accepting, lets in-flight requests finish (closing them after `graceMs`), resolves when closed. */
   close(graceMs?: number): Promise<void>;
 };
@@ -101,6 +109,20 @@ export async function startGateway(opts: TGatewayOptions): Promise<TGateway> {
   let deps: TReadinessDeps | undefined;
   const readinessDeps = (): TReadinessDeps => (deps ??= opts.readiness ? opts.readiness() : { pool: getPool(), redis: getRedis() });
 
+  let proxy: TProxy | null = null;
+  if (roles.includes("proxy")) {
+    const env = getEnv();
+    proxy = createProxy({
+      db: getDb,
+      redis: getRedis,
+      maxBodyBytes: env.MCPCAN_GATEWAY_MAX_BODY_BYTES,
+      tokenRateLimitPerMinute: env.MCPCAN_TOKEN_RATE_LIMIT,
+      ...opts.proxy,
+      logger,
+      metrics,
+    });
+  }
+
   const routes = new Map<string, THandler>([
     ["/healthz", (ctx) => sendJson(ctx, 200, { status: "ok", roles })],
     [
@@ -120,8 +142,15 @@ export async function startGateway(opts: TGatewayOptions): Promise<TGateway> {
   const server = http.createServer(async (req, res) => {
     const requestId = resolveRequestId(req.headers["x-request-id"]);
     res.setHeader("X-Request-Id", requestId);
+    const traceId = resolveTraceId(req.headers.traceparent);
+    res.setHeader("X-Trace-Id", traceId);
     const path = (req.url ?? "/").split("?")[0] ?? "/";
     const ctx: TCtx = { req, res, requestId, path };
+    if (proxy && path.startsWith(PROXY_PREFIX)) {
+      const label = proxy.routeLabel(path);
+      res.once("close", () => metrics.countRequest(label, res.headersSent ? res.statusCode : 499));
+      return proxy.handle({ req, res, requestId, traceId, path });
+    }
     const handler = routes.get(path);
     // Route label for metrics: a known route or one bucket for everything else (bounded cardinality).
     const route = handler ? path : "unmatched";
@@ -155,6 +184,7 @@ export async function startGateway(opts: TGatewayOptions): Promise<TGateway> {
   let closing: Promise<void> | undefined;
   return {
     port,
+    proxy,
     close(graceMs = 10_000) {
       closing ??= new Promise<void>((resolve) => {
         const force = setTimeout(() => server.closeAllConnections(), graceMs);
@@ -164,7 +194,7 @@ export async function startGateway(opts: TGatewayOptions): Promise<TGateway> {
           resolve();
         });
         server.closeIdleConnections();
-      });
+      }).then(() => proxy?.close());
       return closing;
     },
   };

@@ -22,6 +22,10 @@ const ZEnv = z.object({
   MCPCAN_TRUSTED_ORIGINS: z.string().default(""),
   MCPCAN_SIGNIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
   MCPCAN_API_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
+  /** Largest MCP request body the gateway accepts (bytes); larger ones get 413. */
+  MCPCAN_GATEWAY_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
+  /** Requests per minute per access token, counted in Redis across every gateway process. */
+  MCPCAN_TOKEN_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
   SMTP_URL: z.string().optional(),
   SMTP_FROM: z.string().default("MCP CAN <no-reply@localhost>"),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
