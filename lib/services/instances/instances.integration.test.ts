@@ -121,6 +121,9 @@ describe("instances", () => {
     gw = await findInstanceForGateway(inst.id);
     expect(gw?.config).toMatchObject({ headers: [{ value: "rotated" }] });
 
+    // Sending the returned (masked) config back unchanged is not a new version.
+    expect((await updateInstance({ ctx: owner, instanceId: inst.id, input: { config: v3.config } })).configVersion).toBe(3);
+
     const versions = await findInstanceVersions({ ctx: owner, instanceId: inst.id });
     expect(versions.map((v) => [v.version, v.current])).toEqual([
       [3, true],

@@ -3,11 +3,18 @@ import { instance, instanceConfigVersion } from "@/db/schema";
 import { writeAudit } from "@/lib/audit";
 import type { TCtx } from "@/lib/context";
 import { getDb } from "@/lib/db";
-import { sealConfig } from "@/lib/instances/config-secrets";
+import { openConfig, sealConfig } from "@/lib/instances/config-secrets";
 import { requirePermission } from "@/lib/rbac";
 import type { TUpdateInstance } from "@/lib/validation/instances";
 import { announce } from "./announce";
 import { auditSnapshot, clampReplicas, loadInstance, toInstanceView, type TInstanceView } from "./instance-view";
+
+/** JSON with object keys sorted (jsonb does not keep key order). */
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, val: unknown) =>
+    val && typeof val === "object" && !Array.isArray(val) ? Object.fromEntries(Object.entries(val as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : val,
+  );
+}
 
 /**
  * Edits an instance. A new configuration becomes version N+1 (secrets sent as "********" keep
@@ -22,8 +29,10 @@ export async function updateInstance({ ctx, instanceId, input }: { ctx: TCtx; in
     if (input.name !== undefined && input.name !== current.name) set.name = input.name;
     if (input.description !== undefined && input.description !== current.description) set.description = input.description;
     if (input.public !== undefined && input.public !== current.public) set.public = input.public;
-    if (input.config) {
-      const config = sealConfig(input.config, current.config);
+    const sealed = input.config ? sealConfig(input.config, current.config) : null;
+    // Saving the form unchanged (secrets sent back masked) is not a new version.
+    if (sealed && canonical(openConfig(sealed)) !== canonical(openConfig(current.config))) {
+      const config = sealed;
       const version = current.configVersion + 1;
       const createdBy = ctx.actor.type === "user" ? ctx.actor.id : null;
       await tx.insert(instanceConfigVersion).values({ instanceId: current.id, version, organizationId: ctx.organizationId, config, note: input.note ?? null, createdBy });
