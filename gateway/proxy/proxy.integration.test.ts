@@ -6,6 +6,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { eq } from "drizzle-orm";
+import Redis from "ioredis";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { instance } from "@/db/schema/instances";
@@ -289,7 +290,7 @@ describe("header rules, seen from the upstream", () => {
     ];
     const tok = await makeToken(id, "bearer", { headers });
     const before = recorder.received.length;
-    const res = await post(gwA, id, { ...tok.headers, "Api-Key": "also-a-credential", Cookie: "session=abc", "X-Tenant": "client-tenant", "X-Internal-Note": "client-note", "X-Random": "r", "mcp-protocol-version": "2099-01-01", traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" }, rpc(5, "tools/list"));
+    const res = await post(gwA, id, { ...tok.headers, "Api-Key": "also-a-credential", Cookie: "session=abc", "X-Tenant": "client-tenant", "X-Internal-Note": "client-note", "X-Random": "r", "mcp-protocol-version": "2099-01-01", "last-event-id": "ev-41", traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" }, rpc(5, "tools/list"));
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ jsonrpc: "2.0", id: 5, result: { ok: true } });
     const got = recorder.received.slice(before).at(-1)!.headers;
@@ -303,6 +304,7 @@ describe("header rules, seen from the upstream", () => {
     expect(got["x-upstream-key"]).toBe(secret);
     // Unknown protocol revisions pass through untouched; the trace context too.
     expect(got["mcp-protocol-version"]).toBe("2099-01-01");
+    expect(got["last-event-id"]).toBe("ev-41");
     expect(got.traceparent).toBe("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
     expect(res.headers.get("x-trace-id")).toBe("0af7651916cd43dd8448eb211c80319c");
     // The upstream reflected the secret into Cache-Control and echoed every header: none of it reaches the client.
@@ -340,6 +342,19 @@ describe("streaming, limits and timeouts", () => {
       text += new TextDecoder().decode(value);
     }
     expect(text).toContain('"result"');
+  });
+
+  it("aborts the upstream request when the client goes away", async () => {
+    const id = await makeInstance(httpConfig(`${recorder.base}/slow`, { requestTimeoutMs: 60_000 }));
+    const tok = await makeToken(id);
+    const before = recorder.received.length;
+    const closedBefore = recorder.slowClosed();
+    const ac = new AbortController();
+    const pending = fetch(`${base(gwA)}/mcp-gateway/${id}/mcp`, { method: "POST", headers: { "content-type": "application/json", ...tok.headers }, body: rpc(1, "ping"), signal: ac.signal }).catch((e: Error) => e);
+    await eventually(async () => recorder.received.length > before, 2000);
+    ac.abort();
+    expect(await pending).toBeInstanceOf(Error);
+    await eventually(async () => recorder.slowClosed() > closedBefore, 2000);
   });
 
   it("refuses a body over the limit with 413", async () => {
@@ -414,6 +429,28 @@ describe("per-token rate limit across gateway processes", () => {
 });
 
 describe("access events", () => {
+  it("keeps serving while Redis is down, buffering a bounded number of events and counting the drops in /metrics", async () => {
+    const dead = new Redis("redis://127.0.0.1:6999", { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, enableOfflineQueue: false });
+    dead.on("error", () => undefined);
+    cleanups.push(() => dead.disconnect());
+    const gw = await startGateway({
+      port: 0,
+      host: "127.0.0.1",
+      roles: ["proxy"],
+      logger: silent,
+      proxy: { redis: () => dead, subscribe: async () => async () => undefined, accessEvents: { bufferCap: 3, flushIntervalMs: 10 } },
+    });
+    cleanups.push(() => gw.close(500));
+    const id = await makeInstance(httpConfig(`${recorder.base}/echo`), { public: true });
+    for (let i = 0; i < 3; i++) expect((await post(gw, id, {}, rpc(i, "ping"))).status).toBe(200);
+    await eventually(async () => {
+      const text = await (await fetch(`${base(gw)}/metrics`)).text();
+      const dropped = Number(/mcpcan_gateway_access_events_dropped_total (\d+)/.exec(text)?.[1]);
+      return dropped >= 3 && /mcpcan_gateway_access_events_buffered 3/.test(text);
+    }, 2000);
+  });
+
+
   it("publishes request and response events with method, tool name, trace id and redacted headers, and counts in /metrics", async () => {
     const id = await makeInstance(httpConfig(everythingHttp.url));
     const tok = await makeToken(id, "x_api_key");

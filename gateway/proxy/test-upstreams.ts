@@ -73,6 +73,8 @@ export type TRecorded = { method: string; url: string; headers: http.IncomingHtt
 export type TRecordingUpstream = {
   base: string;
   received: TRecorded[];
+  /** How many /slow requests were closed by the other side (the gateway aborting them). */
+  slowClosed: () => number;
   /** Resolves the held second event of /stream. */
   release(): void;
   stop(): Promise<void>;
@@ -88,6 +90,7 @@ export async function startRecordingUpstream(): Promise<TRecordingUpstream> {
   let releaseFn: () => void = () => undefined;
   let released = new Promise<void>((r) => (releaseFn = r));
   const open = new Set<http.ServerResponse>();
+  let slowClosed = 0;
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -96,7 +99,9 @@ export async function startRecordingUpstream(): Promise<TRecordingUpstream> {
     const pathName = (req.url ?? "/").split("?")[0];
     if (pathName === "/slow") {
       open.add(res);
-      res.once("close", () => open.delete(res));
+      res.once("close", () => {
+        if (open.delete(res)) slowClosed += 1;
+      });
       return;
     }
     if (pathName === "/stream") {
@@ -125,13 +130,17 @@ export async function startRecordingUpstream(): Promise<TRecordingUpstream> {
   return {
     base: `http://127.0.0.1:${port}`,
     received,
+    slowClosed: () => slowClosed,
     release: () => {
       releaseFn();
       released = new Promise<void>((r) => (releaseFn = r));
     },
     stop: () =>
       new Promise<void>((resolve) => {
-        for (const r of open) r.destroy();
+        for (const r of [...open]) {
+          open.delete(r);
+          r.destroy();
+        }
         releaseFn();
         server.closeAllConnections();
         server.close(() => resolve());
