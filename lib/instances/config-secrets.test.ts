@@ -83,3 +83,15 @@ describe("config secrets", () => {
     expect(() => openConfig(sealed)).toThrow(/Cannot decrypt header X/);
   });
 });
+
+describe("config validation for the API", () => {
+  it("refuses duplicate env names and header names (a mask must point at one stored value) and min above max", async () => {
+    const { ZCreateInstance } = await import("@/lib/validation/instances");
+    const env = ZCreateInstance.safeParse({ name: "x", config: { accessMode: "hosted", transport: "stdio", command: "x", env: [{ name: "A", value: "1" }, { name: "A", value: "2" }] } });
+    expect(env.success ? [] : env.error.issues.map((i) => i.path.join("."))).toEqual(["config.env.1.name"]);
+    const hdr = ZCreateInstance.safeParse({ name: "x", config: { accessMode: "proxy", transport: "sse", url: "https://u.example/sse", headers: [{ name: "X-K", value: "1" }, { name: "x-k", value: "2" }] } });
+    expect(hdr.success ? [] : hdr.error.issues.map((i) => i.path.join("."))).toEqual(["config.headers.1.name"]);
+    const rep = ZCreateInstance.safeParse({ name: "x", config: { accessMode: "hosted", transport: "stdio", command: "x", minReplicas: 3, maxReplicas: 2 } });
+    expect(rep.success ? [] : rep.error.issues.map((i) => i.path.join("."))).toEqual(["config.maxReplicas"]);
+  });
+});

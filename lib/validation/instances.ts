@@ -68,9 +68,21 @@ export type TTokenType = (typeof TOKEN_TYPES)[number];
 
 export const OBSERVED_STATES = ["pending", "starting", "running", "stopped", "failed", "degraded"] as const;
 
-function replicasWithinBounds(config: TInstanceConfig, ctx: z.RefinementCtx, path: (string | number)[]): void {
-  if (config.accessMode === "hosted" && config.minReplicas > config.maxReplicas) {
-    ctx.addIssue({ code: "custom", path: [...path, "maxReplicas"], message: "Must be at least minReplicas" });
+// Rules across fields of a configuration: replica bounds in order, and names unique so that a
+// masked secret ("keep the stored value") always refers to exactly one stored entry.
+function configRules(config: TInstanceConfig, ctx: z.RefinementCtx, path: (string | number)[]): void {
+  const unique = (names: string[], field: string): void => {
+    const seen = new Set<string>();
+    names.forEach((n, i) => {
+      if (seen.has(n)) ctx.addIssue({ code: "custom", path: [...path, field, i, "name"], message: "Duplicate name" });
+      seen.add(n);
+    });
+  };
+  if (config.accessMode === "hosted") {
+    if (config.minReplicas > config.maxReplicas) ctx.addIssue({ code: "custom", path: [...path, "maxReplicas"], message: "Must be at least minReplicas" });
+    unique(config.env.map((v) => v.name), "env");
+  } else {
+    unique(config.headers.map((h) => h.name.toLowerCase()), "headers");
   }
 }
 
@@ -82,7 +94,7 @@ export const ZCreateInstance = z
     config: ZInstanceConfig,
     public: z.boolean().default(false).describe("true switches token auth off: anyone with the URL may call the instance"),
   })
-  .superRefine((v, ctx) => replicasWithinBounds(v.config, ctx, ["config"]))
+  .superRefine((v, ctx) => configRules(v.config, ctx, ["config"]))
   .meta({ id: "CreateInstance" });
 export type TCreateInstance = z.infer<typeof ZCreateInstance>;
 
@@ -95,7 +107,7 @@ export const ZUpdateInstance = z
     public: z.boolean().optional(),
   })
   .superRefine((v, ctx) => {
-    if (v.config) replicasWithinBounds(v.config, ctx, ["config"]);
+    if (v.config) configRules(v.config, ctx, ["config"]);
   })
   .meta({ id: "UpdateInstance" });
 export type TUpdateInstance = z.infer<typeof ZUpdateInstance>;
