@@ -120,7 +120,14 @@ const g = globalThis as unknown as Record<symbol, TContainerLogPublisher | undef
 export function getContainerLogPublisher(): TContainerLogPublisher {
   let p = g[globalKey];
   if (!p) {
-    p = createContainerLogPublisher();
+    const created = createContainerLogPublisher();
+    const close = created.close;
+    // A closed process-wide publisher is forgotten, so that a later caller gets a working one.
+    created.close = async () => {
+      if (g[globalKey] === created) g[globalKey] = undefined;
+      await close.call(created);
+    };
+    p = created;
     g[globalKey] = p;
   }
   return p;

@@ -35,7 +35,7 @@ export type TBackend = {
 type TPostStream = { res: http.ServerResponse; pending: Set<string>; sse: boolean; batch: boolean; collected: string[] };
 
 function writeSse(res: http.ServerResponse, text: string): void {
-  res.write(`event: message\ndata: ${text}\n\n`);
+  if (!res.writableEnded) res.write(`event: message\ndata: ${text}\n\n`);
 }
 
 function openSse(res: http.ServerResponse, headers: Record<string, string> = {}): void {
@@ -44,7 +44,9 @@ function openSse(res: http.ServerResponse, headers: Record<string, string> = {})
 }
 
 function keepAlive(res: http.ServerResponse): () => void {
-  const t = setInterval(() => res.write(": keepalive\n\n"), KEEPALIVE_MS);
+  const t = setInterval(() => {
+    if (!res.writableEnded) res.write(": keepalive\n\n");
+  }, KEEPALIVE_MS);
   t.unref();
   return () => clearInterval(t);
 }
@@ -145,7 +147,10 @@ export class ClientSession {
     const stream: TPostStream = { res, pending: new Set(requestIds.map(idKey)), sse, batch, collected: [] };
     for (const key of stream.pending) this.postStreams.set(key, stream);
     this.openPosts.push(stream);
+    // Long tool calls: keep proxies from timing out a quiet response stream.
+    const stopKeepAlive = sse ? keepAlive(res) : () => undefined;
     res.on("close", () => {
+      stopKeepAlive();
       // The client went away before every response: forget the stream (responses are dropped).
       for (const key of stream.pending) if (this.postStreams.get(key) === stream) this.postStreams.delete(key);
       this.removePost(stream);
