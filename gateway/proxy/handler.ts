@@ -189,7 +189,13 @@ export function createProxy(opts: TProxyOptions): TProxy {
       return local.handle(req, res, body, { instanceId: inst.id, basePath: `${PROXY_PREFIX}${inst.id}`, passHeaders });
     }
 
-    const upstream = instances.upstreamOf(inst);
+    let upstream;
+    try {
+      upstream = instances.upstreamOf(inst);
+    } catch (err) {
+      logger.error({ err, instanceId: inst.id }, "cannot open the instance's upstream headers");
+      return sendProblem(res, 503, "Service Unavailable", "The instance's upstream configuration cannot be opened (was MCPCAN_SECRET changed?).", { requestId: r.requestId, instance: r.path });
+    }
     if (!upstream) return sendProblem(res, 503, "Service Unavailable", "The instance has no upstream configured.", { requestId: r.requestId, instance: r.path });
     const headers = buildUpstreamHeaders(req.headers, token?.headers ?? [], upstream.headers);
     const base = { headers, body, timeoutMs: upstream.timeoutMs, injected: upstream.headers, rpc: ex.rpc, requestId: r.requestId, path: r.path, method };

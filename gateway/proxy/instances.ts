@@ -2,8 +2,8 @@
 // instance's config events, with a short TTL as a safety net for a missed event.
 import { eq } from "drizzle-orm";
 import { instance } from "@/db/schema/instances";
-import { decryptSecret } from "@/lib/crypto";
 import type { TDb } from "@/lib/db";
+import { openConfig } from "@/lib/instances/config-secrets";
 import { ZInstanceConfig, type TInstanceConfig } from "@/lib/validation/instances";
 import type { THttpUpstream } from "../upstream/types";
 
@@ -25,17 +25,13 @@ export function isSaneInstanceId(id: string): boolean {
   return SANE_ID.test(id);
 }
 
-/** A secret stored as `enc:<sealed>` (lib/crypto encryptSecret), else the plain value. */
-export function openSecretValue(value: string): string {
-  return value.startsWith("enc:") ? decryptSecret(value.slice(4)) : value;
-}
-
-/** The HTTP target of a proxy instance, its upstream header values decrypted. */
+/** The HTTP target of a proxy instance, its upstream header values decrypted (throws when they cannot be). */
 export function httpUpstreamOf(inst: TGatewayInstance): THttpUpstream | null {
-  const c = inst.config;
-  if (c.accessMode !== "proxy") return null;
+  if (inst.config.accessMode !== "proxy") return null;
+  const c = openConfig(inst.config);
+  if (c.accessMode === "hosted") return null;
   const headers: Record<string, string> = {};
-  for (const h of c.headers) headers[h.name.toLowerCase()] = openSecretValue(h.value);
+  for (const h of c.headers) headers[h.name.toLowerCase()] = h.value;
   return { kind: "http", url: c.url, transport: c.transport, headers, timeoutMs: c.requestTimeoutMs };
 }
 

@@ -17,7 +17,11 @@ import { publishConfigEvent } from "@/lib/events/config-bus";
 import { getRedis } from "@/lib/redis";
 import { encodeBasic, generateTokenValue, tokenLookupHash } from "@/lib/tokens/credential";
 import type { TInstanceConfig, TTokenType } from "@/lib/validation/instances";
-import { makeOrg } from "@/test/fixtures";
+import { createInstance } from "@/lib/services/instances/create-instance";
+import { createToken } from "@/lib/services/tokens/create-token";
+import { deleteToken } from "@/lib/services/tokens/delete-token";
+import { updateToken } from "@/lib/services/tokens/update-token";
+import { ctxFor, makeOrg } from "@/test/fixtures";
 import { ACCESS_EVENTS_STREAM, type TAccessEvent } from "../events/access-events";
 import { startGateway, type TGateway } from "../server";
 import { UNAUTHORIZED_BODY } from "./respond";
@@ -26,6 +30,7 @@ import { startEverything, startRecordingUpstream, type TChildUpstream, type TRec
 const silent = pino({ level: "silent" });
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 let orgId: string;
+let owner: Awaited<ReturnType<typeof makeOrg>>["owner"];
 let gwA: TGateway;
 let gwB: TGateway;
 let everythingHttp: TChildUpstream;
@@ -97,7 +102,7 @@ async function eventually(check: () => Promise<boolean>, withinMs: number): Prom
 }
 
 beforeAll(async () => {
-  ({ orgId } = await makeOrg());
+  ({ orgId, owner } = await makeOrg());
   [everythingHttp, everythingSse, recorder] = await Promise.all([startEverything("streamableHttp"), startEverything("sse"), startRecordingUpstream()]);
   cleanups.push(() => everythingHttp.stop(), () => everythingSse.stop(), () => recorder.stop());
   const proxy = { maxBodyBytes: 256 * 1024, tokenRateLimitPerMinute: 10_000, instanceTtlMs: 60_000, tokenTtlMs: 60_000 };
@@ -266,6 +271,28 @@ describe("token auth", () => {
     await publishConfigEvent({ kind: "token", organizationId: orgId, instanceId: id, tokenId: tok.id });
     const statuses = async (): Promise<boolean> => (await Promise.all([gwA, gwB].map((gw) => post(gw, id, tok.headers, rpc(3, "ping"))))).every((r) => r.status === 401);
     await eventually(statuses, 1000);
+  });
+
+  it("follows the console's services: a created token works, disabling and deleting it through the services refuses it on both gateways within 1 s", async () => {
+    const ctx = await ctxFor(owner, orgId);
+    const secret = `svc-secret-${randomUUID()}`;
+    const inst = await createInstance({
+      ctx,
+      input: { name: "svc", description: "", source: "custom", public: false, config: httpConfig(`${recorder.base}/echo`, { headers: [{ name: "X-Upstream-Key", value: secret }] }) },
+    });
+    const created = await createToken({ ctx, instanceId: inst.id, input: { type: "bearer", value: { mode: "generate" }, label: "", tags: [], expiresAt: null, enabled: true, headers: [] } });
+    const headers = { Authorization: `Bearer ${created.value}` };
+    const before = recorder.received.length;
+    for (const gw of [gwA, gwB]) expect((await post(gw, inst.id, headers, rpc(1, "ping"))).status).toBe(200);
+    // The sealed header was opened for the upstream only.
+    expect(recorder.received.slice(before).map((r) => r.headers["x-upstream-key"])).toEqual([secret, secret]);
+    const bothRefuse = async (): Promise<boolean> => (await Promise.all([gwA, gwB].map((gw) => post(gw, inst.id, headers, rpc(2, "ping"))))).every((r) => r.status === 401);
+    await updateToken({ ctx, instanceId: inst.id, tokenId: created.id, input: { enabled: false } });
+    await eventually(bothRefuse, 1000);
+    await updateToken({ ctx, instanceId: inst.id, tokenId: created.id, input: { enabled: true } });
+    await eventually(async () => (await post(gwA, inst.id, headers, rpc(3, "ping"))).status === 200 && (await post(gwB, inst.id, headers, rpc(3, "ping"))).status === 200, 1000);
+    await deleteToken({ ctx, instanceId: inst.id, tokenId: created.id });
+    await eventually(bothRefuse, 1000);
   });
 
   it("updates lastUsedAt off the request path", async () => {
