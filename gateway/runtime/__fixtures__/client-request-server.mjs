@@ -20,7 +20,8 @@ server.registerTool("ask-roots", {}, async () => {
 
 server.registerTool("whoami", {}, async () => text(JSON.stringify({ pid: process.pid, cwd: process.cwd(), envKeys: Object.keys(process.env).sort(), secret: process.env.FIXTURE_SECRET ?? null })));
 
-server.registerTool("slow", { inputSchema: { ms: z.number() } }, async ({ ms }) => {
+server.registerTool("slow", { inputSchema: { ms: z.number() } }, async ({ ms }, extra) => {
+  extra.signal.addEventListener("abort", () => console.error(`fixture: slow ${ms} cancelled`));
   await new Promise((r) => setTimeout(r, ms));
   return text(`slept ${ms}`);
 });

@@ -81,3 +81,36 @@ for (const sessionMode of ["per_session", "shared"] as const) {
     }, 180_000);
   });
 }
+
+describe(`per_session: ${SESSIONS} concurrent sessions with server→client requests`, () => {
+  it("sends every sampling and roots/list request to the session whose call caused it, and its answer back", async () => {
+    const { CreateMessageRequestSchema, ListRootsRequestSchema } = await import("@modelcontextprotocol/sdk/types.js");
+    const { FIXTURE } = await import("./testing/harness");
+    const inst = createStdioInstance({ instanceId: "cc-sampling", config: hostedConfig({ args: [FIXTURE] }), logSink: memorySink() });
+    const h = await startHarness(inst, "cc-sampling");
+    try {
+      await Promise.all(
+        Array.from({ length: SESSIONS }, async (_, i) => {
+          const { client } = await connectClient(h, i % 2 ? "sse" : "streamable", { capabilities: { capabilities: { sampling: {}, roots: {} } } });
+          const asked: string[] = [];
+          client.setRequestHandler(CreateMessageRequestSchema, async (req) => {
+            const tag = (req.params.messages[0]?.content as { text: string }).text;
+            asked.push(tag);
+            return { role: "assistant", content: { type: "text", text: `c${i}:${tag}` }, model: "m" };
+          });
+          client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: [{ uri: `file:///c${i}` }] }));
+          const results = await Promise.all([
+            ...[0, 1, 2].map((k) => client.callTool({ name: "ask-sampling", arguments: { tag: `s${i}-${k}` } })),
+            client.callTool({ name: "ask-roots", arguments: {} }),
+          ]);
+          expect(results.map(textOf)).toEqual([`sampled:c${i}:s${i}-0`, `sampled:c${i}:s${i}-1`, `sampled:c${i}:s${i}-2`, `roots:file:///c${i}`]);
+          expect(asked.sort()).toEqual([`s${i}-0`, `s${i}-1`, `s${i}-2`]);
+          await client.close();
+        }),
+      );
+    } finally {
+      await inst.close();
+      await h.close();
+    }
+  }, 180_000);
+});
