@@ -237,7 +237,7 @@ export class ClientSessions {
       return;
     }
     if (sub === "/mcp" || sub === "/mcp/") return this.handleStreamable(req, res, body);
-    if (sub === "/sse" && req.method === "GET") return this.openLegacy(res, ctx, url);
+    if (sub === "/sse" && req.method === "GET") return this.openLegacy(res, ctx);
     if (sub === "/message" || sub === "/messages") return this.handleLegacyMessage(req, res, body, url);
     sendJson(res, 404, errorResponse(null, ERR_INVALID_REQUEST, "Not found"));
   }
@@ -347,13 +347,12 @@ export class ClientSessions {
     for (const item of incoming.items) this.backend.message(session, item);
   }
 
-  private openLegacy(res: http.ServerResponse, ctx: TLocalRequestContext, url: URL): void {
+  private openLegacy(res: http.ServerResponse, ctx: TLocalRequestContext): void {
     const session = this.newSession("sse");
     this.sessions.set(session.id, session);
     openSse(res);
     // The endpoint points at the gateway, never at anything behind it.
     res.write(`event: endpoint\ndata: ${ctx.basePath}/message?sessionId=${session.id}\n\n`);
-    void url;
     session.attachServerStream(res);
   }
 

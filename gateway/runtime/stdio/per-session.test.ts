@@ -44,6 +44,11 @@ describe("per_session stdio bridge", () => {
       expect(progressFor(seen, token.progressToken)).toEqual([1, 2, 3]);
       expect(inst.stats()).toEqual({ processes: 1, sessions: 1 });
       await client.close();
+      if (kind === "sse") {
+        // The legacy stream is the session: closing it stops the process.
+        await waitFor(() => inst.stats().processes === 0, 10_000, "the process of the closed SSE session to stop");
+        expect(inst.stats().sessions).toBe(0);
+      }
     }, 30_000);
   }
 

@@ -137,6 +137,15 @@ describe("shared stdio bridge", () => {
     expect(textOf(await a.client.callTool({ name: "slow", arguments: { ms: 1 } }))).toBe("slept 1");
   }, 30_000);
 
+  it("answers initialize with an error when no replica can start, retrying the spawn with backoff", async () => {
+    const { sink, h } = await setup({ command: "/nonexistent/mcp-server", args: [], startupTimeoutMs: 1500 });
+    const err = await connectClient(h, "streamable").then(() => null, (e: unknown) => e);
+    expect((err as McpError).code).toBe(-32000);
+    expect((err as McpError).message).toMatch(/No MCP server replica became ready within 1500 ms/);
+    expect(sink.lines.filter((l) => l.line.startsWith("spawn failed")).length).toBeGreaterThanOrEqual(2);
+    expect(sink.lines.some((l) => l.line === "restarting in 1000 ms")).toBe(true);
+  }, 30_000);
+
   it("reaps idle sessions (their GET stream does not count as traffic)", async () => {
     const { inst, h } = await setup({ args: [FIXTURE], idleTimeoutMs: 300 });
     await connectClient(h, "streamable");
