@@ -26,7 +26,7 @@ const CREDENTIALS = new Set<string>(CREDENTIAL_HEADERS);
 export const FORWARDED_REQUEST_HEADERS = ["content-type", "accept", "mcp-session-id", "mcp-protocol-version", "last-event-id", "traceparent", "tracestate"] as const;
 
 /** What the client needs from the upstream's response. */
-export const FORWARDED_RESPONSE_HEADERS = ["content-type", "mcp-session-id", "mcp-protocol-version", "cache-control"] as const;
+export const FORWARDED_RESPONSE_HEADERS = ["content-type", "content-encoding", "mcp-session-id", "mcp-protocol-version", "cache-control"] as const;
 
 type TIncoming = http.IncomingHttpHeaders;
 

@@ -24,6 +24,7 @@ import { updateToken } from "@/lib/services/tokens/update-token";
 import { ctxFor, makeOrg } from "@/test/fixtures";
 import { ACCESS_EVENTS_STREAM, type TAccessEvent } from "../events/access-events";
 import { startGateway, type TGateway } from "../server";
+import type { TLocalRequestContext, TLocalUpstream } from "../upstream/types";
 import { UNAUTHORIZED_BODY } from "./respond";
 import { startEverything, startRecordingUpstream, type TChildUpstream, type TRecordingUpstream } from "./test-upstreams";
 
@@ -432,6 +433,30 @@ describe("streaming, limits and timeouts", () => {
     expect(res.headers.get("access-control-allow-methods")).toContain("DELETE");
     expect(res.headers.get("access-control-allow-headers")).toContain("mcp-protocol-version");
     expect(res.headers.get("access-control-allow-headers")).toContain("x-tenant");
+  });
+});
+
+describe("hosted instances through resolveLocalUpstream (the runtime's hook)", () => {
+  it("hands the request, its already-read body and the pass-through headers to the local upstream, after auth", async () => {
+    const hostedConfig = { accessMode: "hosted", transport: "stdio", command: "node", args: [], env: [], codePackageId: null, initScript: null, port: null, path: "/mcp", startupTimeoutMs: 60_000, idleTimeoutMs: 600_000, sessionMode: "per_session", maxSessions: 50, minReplicas: 1, maxReplicas: 1, requestTimeoutMs: 120_000 } as TInstanceConfig;
+    const id = await makeInstance(hostedConfig, { accessMode: "hosted", transport: "stdio" });
+    const seen: Array<{ instanceId: string; body: string | null; ctx: TLocalRequestContext }> = [];
+    const local: TLocalUpstream = {
+      kind: "local",
+      handle: async (_req, res, body, ctx) => {
+        seen.push({ instanceId: ctx.instanceId, body: body?.toString("utf8") ?? null, ctx });
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end('{"jsonrpc":"2.0","id":1,"result":{}}');
+      },
+    };
+    const gw = await startGateway({ port: 0, host: "127.0.0.1", roles: ["proxy"], logger: silent, proxy: { resolveLocalUpstream: (inst) => (inst.id === id ? local : null) } });
+    cleanups.push(() => gw.close(500));
+    const tok = await makeToken(id, "bearer", { headers: [{ name: "X-Team", value: "red", passThrough: true }, { name: "X-Hidden", value: "h", passThrough: false }] });
+    expect((await post(gw, id, {}, rpc(1, "ping"))).status).toBe(401);
+    expect(seen).toHaveLength(0);
+    const res = await post(gw, id, { ...tok.headers, "X-Team": "blue", "X-Hidden": "client" }, rpc(1, "ping"));
+    expect(res.status).toBe(200);
+    expect(seen).toEqual([{ instanceId: id, body: rpc(1, "ping"), ctx: { instanceId: id, basePath: `/mcp-gateway/${id}`, passHeaders: { "x-team": "blue" } } }]);
   });
 });
 
