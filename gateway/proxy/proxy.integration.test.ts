@@ -155,6 +155,21 @@ describe("Streamable HTTP through the gateway to server-everything", () => {
     expect(res.status).toBe(401);
   });
 
+  it.each(["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"])("negotiates protocol revision %s through the gateway, SSE response and all", async (version) => {
+    const id = await makeInstance(httpConfig(everythingHttp.url));
+    const tok = await makeToken(id);
+    const init = rpc(1, "initialize", { protocolVersion: version, capabilities: {}, clientInfo: { name: "raw", version: "1" } });
+    const res = await post(gwA, id, tok.headers, init);
+    expect(res.status).toBe(200);
+    const session = res.headers.get("mcp-session-id");
+    expect(session).toBeTruthy();
+    const text = await res.text();
+    expect(text).toContain(`"protocolVersion":"${version}"`);
+    const list = await post(gwA, id, { ...tok.headers, "mcp-session-id": session!, "mcp-protocol-version": version }, rpc(2, "tools/list"));
+    expect(list.status).toBe(200);
+    expect(await list.text()).toContain('"name":"echo"');
+  });
+
   it("passes DELETE (session end) through", async () => {
     const id = await makeInstance(httpConfig(everythingHttp.url));
     const tok = await makeToken(id);
