@@ -85,8 +85,10 @@ export function createProxy(opts: TProxyOptions): TProxy {
     onError: (err) => logger.debug({ err }, "access events not published yet (kept in buffer)"),
   });
   const sessions = new LegacySessionStore(opts.redis);
+  const mcpSessions = new RecentSessions();
   metrics.registerValue("mcpcan_gateway_access_events_dropped_total", "Access events dropped because Redis did not take them and the buffer was full.", "counter", () => sink.dropped);
   metrics.registerValue("mcpcan_gateway_access_events_buffered", "Access events waiting to be published to Redis.", "gauge", () => sink.pending);
+  metrics.registerValue("mcpcan_gateway_mcp_sessions", "Streamable HTTP sessions with traffic through this process in the last 10 minutes and not ended by DELETE.", "gauge", () => mcpSessions.count());
   metrics.registerValue("mcpcan_gateway_legacy_sse_sessions", "Legacy HTTP+SSE sessions open through this process.", "gauge", () => sessions.size);
 
   let started: Promise<() => Promise<void>> | undefined;
@@ -165,7 +167,10 @@ export function createProxy(opts: TProxyOptions): TProxy {
           res.setHeader("Connection", "close");
           return sendProblem(res, 413, "Payload Too Large", `Request bodies are limited to ${err.limit} bytes.`, { requestId: r.requestId, instance: r.path });
         }
-        throw err;
+        // The client went away mid-body: nothing to answer.
+        ex.error = "client_aborted";
+        if (!req.destroyed && !req.readableAborted) throw err;
+        return;
       }
       ex.bytesIn = body.length;
       ex.rpc = summarizeJsonRpc(body);
@@ -205,7 +210,10 @@ export function createProxy(opts: TProxyOptions): TProxy {
         return sendProblem(res, 404, "Not Found", `This instance speaks Streamable HTTP: connect to ${PROXY_PREFIX}${inst.id}/mcp.`, { requestId: r.requestId, instance: r.path });
       }
       const upstreamRes = await requestUpstream({ ...base, url: new URL(upstream.url) }, res, ex);
-      if (upstreamRes) relayResponse(upstreamRes, res, upstream.headers);
+      if (!upstreamRes) return;
+      const session = upstreamRes.headers["mcp-session-id"] ?? req.headers["mcp-session-id"];
+      if (typeof session === "string") mcpSessions.seen(`${inst.id} ${session}`, method === "DELETE" && (upstreamRes.statusCode ?? 500) < 300);
+      relayResponse(upstreamRes, res, upstream.headers);
       return;
     }
 
@@ -252,7 +260,8 @@ export function createProxy(opts: TProxyOptions): TProxy {
     if (!session || session.instanceId !== inst.id || session.tokenId !== (token?.id ?? null)) {
       return sendProblem(res, 404, "Not Found", "Unknown or expired SSE session; open a new stream at /sse.", { requestId: r.requestId, instance: r.path });
     }
-    const upstreamRes = await requestUpstream({ ...base, url: new URL(session.messageUrl) }, res, ex);
+    // Answers travel on the SSE stream, so a timeout here is a 504, not a JSON-RPC error in this body.
+    const upstreamRes = await requestUpstream({ ...base, rpc: null, url: new URL(session.messageUrl) }, res, ex);
     if (upstreamRes) relayResponse(upstreamRes, res, upstream.headers);
   }
 
@@ -276,4 +285,33 @@ export function createProxy(opts: TProxyOptions): TProxy {
       await sink.close();
     },
   };
+}
+
+/**
+ * Streamable HTTP sessions recently seen through this process. A session has no "closed" signal
+ * besides DELETE (clients often just stop), so "open" means "active within the window".
+ */
+class RecentSessions {
+  private readonly lastSeen = new Map<string, number>();
+  constructor(
+    private readonly windowMs = 10 * 60_000,
+    private readonly cap = 100_000,
+  ) {}
+
+  seen(key: string, ended: boolean): void {
+    this.lastSeen.delete(key);
+    if (ended) return;
+    this.lastSeen.set(key, Date.now());
+    if (this.lastSeen.size > this.cap) this.lastSeen.delete(this.lastSeen.keys().next().value!);
+  }
+
+  count(): number {
+    const cutoff = Date.now() - this.windowMs;
+    // Insertion order is last-seen order: drop from the front until the first recent one.
+    for (const [key, at] of this.lastSeen) {
+      if (at >= cutoff) break;
+      this.lastSeen.delete(key);
+    }
+    return this.lastSeen.size;
+  }
 }

@@ -177,8 +177,12 @@ describe("Streamable HTTP through the gateway to server-everything", () => {
     const client = new Client({ name: "t", version: "1" });
     await client.connect(transport);
     expect(transport.sessionId).toBeTruthy();
+    const gauge = async (): Promise<number> => Number(/mcpcan_gateway_mcp_sessions (\d+)/.exec(await (await fetch(`${base(gwA)}/metrics`)).text())?.[1]);
+    const open = await gauge();
+    expect(open).toBeGreaterThan(0);
     await transport.terminateSession();
     expect(transport.sessionId).toBeUndefined();
+    expect(await gauge()).toBe(open - 1);
     await client.close();
   });
 });
