@@ -5,6 +5,7 @@ import { getContainerLogPublisher, type TContainerLogLine, type TContainerLogSin
 import { ClientSessions, type TBackend } from "./client-sessions";
 import { PerSessionBackend } from "./per-session";
 import { SharedBackend } from "./shared";
+import { instanceWorkDir } from "./stdio-process";
 
 export type TStdioInstance = TLocalUpstream & {
   /** Ends every session and stops every process (SIGTERM, SIGKILL after 5 s); resolves once all have exited. */
@@ -20,8 +21,12 @@ export type TCreateStdioInstanceInput = {
   logSink?: TContainerLogSink;
 };
 
-/** Serves a hosted stdio instance over Streamable HTTP (<base>/mcp) and legacy SSE (<base>/sse). */
+/**
+ * Serves a hosted stdio instance over Streamable HTTP (<base>/mcp) and legacy SSE (<base>/sse).
+ * Throws when the instance id is not a safe folder name (letters, digits, `_`, `-`).
+ */
 export function createStdioInstance({ instanceId, config, logSink }: TCreateStdioInstanceInput): TStdioInstance {
+  instanceWorkDir(instanceId); // refuses an id that is not a safe folder name, before any process starts
   const sink = logSink ?? getContainerLogPublisher();
   const log = (line: TContainerLogLine): void => sink.push(instanceId, line);
   const backend: TBackend & { close(): Promise<void>; processCount: number } =

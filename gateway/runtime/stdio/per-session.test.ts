@@ -129,6 +129,14 @@ describe("per_session stdio bridge", () => {
     expect(sink.lines.some((l) => l.line.startsWith("spawn failed"))).toBe(true);
   }, 30_000);
 
+  it("answers initialize with an error when spawn() refuses the arguments, and refuses unsafe instance ids up front", async () => {
+    const { h, inst } = await setup({ args: ["bad\u0000arg"] });
+    const err = await connectClient(h, "streamable").then(() => null, (e: unknown) => e);
+    expect((err as McpError).message).toMatch(/Could not start the MCP server/);
+    expect(inst.stats()).toEqual({ processes: 0, sessions: 0 });
+    expect(() => createStdioInstance({ instanceId: "../escape", config: hostedConfig(), logSink: memorySink() })).toThrow(/Invalid instance id/);
+  }, 30_000);
+
   it("runs the child in the instance's folder with a minimal environment plus the instance's variables", async () => {
     process.env.GATEWAY_ONLY_SECRET = "must-not-leak";
     const { h } = await setup({ args: [FIXTURE], env: [{ name: "FIXTURE_SECRET", value: "s3cret", secret: true }] }, "env-check");

@@ -72,7 +72,32 @@ export class PerSessionBackend implements TBackend {
     };
     session.backendState = state;
     session.inflight = 1;
-    const proc = new StdioProcess({
+    let proc: StdioProcess;
+    try {
+      proc = this.spawn(session, state);
+    } catch (err) {
+      // spawn() throws synchronously for arguments it cannot pass (e.g. a NUL byte).
+      this.opts.log({ ts: new Date().toISOString(), level: "error", replica: `session-${session.id.slice(0, 8)}`, stream: "event", line: `spawn failed: ${(err as Error).message}` });
+      session.inflight = 0;
+      session.backendState = undefined;
+      session.deliver(errorResponse(id, ERR_SERVER, `Could not start the MCP server: ${(err as Error).message}`), id, true);
+      session.terminate();
+      return;
+    }
+    state.proc = proc;
+    this.procs.add(proc);
+    state.initTimer = setTimeout(() => {
+      if (!state.pending.has(state.initKey)) return;
+      proc.event("error", `startup timeout: no initialize response within ${this.opts.config.startupTimeoutMs} ms; killing it`);
+      this.failPending(session, state, `The MCP server did not answer initialize within ${this.opts.config.startupTimeoutMs} ms (startup timeout)`);
+      session.terminate();
+    }, this.opts.config.startupTimeoutMs);
+    state.initTimer.unref();
+    proc.send(toLine(init.raw, init.msg));
+  }
+
+  private spawn(session: ClientSession, state: TSessionProc): StdioProcess {
+    const proc: StdioProcess = new StdioProcess({
       instanceId: this.opts.instanceId,
       replica: `session-${session.id.slice(0, 8)}`,
       config: this.opts.config,
@@ -87,16 +112,7 @@ export class PerSessionBackend implements TBackend {
         session.terminate();
       },
     });
-    state.proc = proc;
-    this.procs.add(proc);
-    state.initTimer = setTimeout(() => {
-      if (!state.pending.has(state.initKey)) return;
-      proc.event("error", `startup timeout: no initialize response within ${this.opts.config.startupTimeoutMs} ms; killing it`);
-      this.failPending(session, state, `The MCP server did not answer initialize within ${this.opts.config.startupTimeoutMs} ms (startup timeout)`);
-      session.terminate();
-    }, this.opts.config.startupTimeoutMs);
-    state.initTimer.unref();
-    proc.send(toLine(init.raw, init.msg));
+    return proc;
   }
 
   message(session: ClientSession, { msg, raw }: TIncoming): void {

@@ -41,6 +41,8 @@ export type TSharedOptions = {
 
 export class SharedBackend implements TBackend {
   private readonly replicas = new Set<TReplica>();
+  /** Every process not yet exited, including replicas being scaled down (close() waits for them). */
+  private readonly live = new Set<StdioProcess>();
   private readonly sessionReplica = new Map<ClientSession, TReplica>();
   private readonly sessionQueue = new Map<ClientSession, Promise<void>>();
   private readonly waiters = new Set<() => void>();
@@ -58,9 +60,7 @@ export class SharedBackend implements TBackend {
   }
 
   get processCount(): number {
-    let n = 0;
-    for (const r of this.replicas) if (!r.proc.exited) n++;
-    return n;
+    return this.live.size;
   }
 
   private get minReplicas(): number {
@@ -136,7 +136,7 @@ export class SharedBackend implements TBackend {
     clearInterval(this.maintenance);
     if (this.restartTimer) clearTimeout(this.restartTimer);
     for (const w of [...this.waiters]) w();
-    await Promise.all([...this.replicas].map((r) => r.proc.stop()));
+    await Promise.all([...this.live].map((p) => p.stop()));
   }
 
   private relay(session: ClientSession, replica: TReplica, { msg, raw }: TIncoming): void {
@@ -227,8 +227,12 @@ export class SharedBackend implements TBackend {
       config: this.opts.config,
       log: this.opts.log,
       onMessage: (msg, raw) => this.fromReplica(replica, msg as TJsonRpcMessage, raw),
-      onExit: (info) => this.onReplicaExit(replica, info),
+      onExit: (info) => {
+        this.live.delete(replica.proc);
+        this.onReplicaExit(replica, info);
+      },
     });
+    this.live.add(replica.proc);
     this.replicas.add(replica);
     const initId = mux.internalId();
     replica.proc.send(
