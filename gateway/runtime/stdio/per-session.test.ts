@@ -137,6 +137,16 @@ describe("per_session stdio bridge", () => {
     expect(() => createStdioInstance({ instanceId: "../escape", config: hostedConfig(), logSink: memorySink() })).toThrow(/Invalid instance id/);
   }, 30_000);
 
+  it("answers a request the server does not answer in time with a JSON-RPC timeout error and cancels it on the server", async () => {
+    const { h, sink } = await setup({ args: [FIXTURE], requestTimeoutMs: 300 });
+    const a = await connectClient(h, "sse");
+    const err = await a.client.callTool({ name: "slow", arguments: { ms: 3000 } }).then(() => null, (e: unknown) => e);
+    expect((err as McpError).code).toBe(-32001);
+    expect((err as McpError).message).toMatch(/did not answer within 300 ms/);
+    await waitFor(() => sink.lines.some((l) => l.line === "fixture: slow 3000 cancelled"), 5000, "the server to see the cancellation");
+    expect(textOf(await a.client.callTool({ name: "slow", arguments: { ms: 1 } }))).toBe("slept 1");
+  }, 30_000);
+
   it("runs the child in the instance's folder with a minimal environment plus the instance's variables", async () => {
     process.env.GATEWAY_ONLY_SECRET = "must-not-leak";
     const { h } = await setup({ args: [FIXTURE], env: [{ name: "FIXTURE_SECRET", value: "s3cret", secret: true }] }, "env-check");
