@@ -269,6 +269,15 @@ describe("token auth", () => {
     expect((await client.listTools()).tools.length).toBeGreaterThan(0);
   });
 
+  it("drops the cached instance on its config event: making a public instance private takes effect on both gateways within 1 s", async () => {
+    const id = await makeInstance(httpConfig(`${recorder.base}/echo`), { public: true });
+    for (const gw of [gwA, gwB]) expect((await post(gw, id, {}, rpc(1, "ping"))).status).toBe(200);
+    await getDb().update(instance).set({ public: false }).where(eq(instance.id, id));
+    expect((await post(gwA, id, {}, rpc(2, "ping"))).status).toBe(200); // cached until the event
+    await publishConfigEvent({ kind: "instance", organizationId: orgId, instanceId: id });
+    await eventually(async () => (await Promise.all([gwA, gwB].map((gw) => post(gw, id, {}, rpc(3, "ping"))))).every((r) => r.status === 401), 1000);
+  });
+
   it("refuses an expired token without any event", async () => {
     const id = await makeInstance(httpConfig(`${recorder.base}/echo`));
     const tok = await makeToken(id, "bearer", { expiresAt: new Date(Date.now() + 600) });
