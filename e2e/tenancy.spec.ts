@@ -127,7 +127,9 @@ test("the owner removes the member, who then gets 404 on the organization's page
 test("the last owner cannot demote themselves", async () => {
   await a.getByTestId(`role-select-${alice.email}`).click();
   await a.getByTestId("role-option-admin").click();
-  await expect(toast(a, "error")).toBeVisible();
+  // The refusal is explained in the user's language, from the API's stable reason key.
+  await expect(toast(a, "error")).toContainText("最后一位所有者不能被移除或降级");
+  await expect(a.getByTestId(`remove-${alice.email}`)).toHaveCount(0);
   await expect(a.getByTestId(`role-select-${alice.email}`)).toHaveText("所有者");
 
   await a.reload();

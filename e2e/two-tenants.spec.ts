@@ -151,8 +151,9 @@ test("another tenant's API key cannot reach the objects either", async () => {
     await expectProblem(await call(bearer, "delete", "/api-keys/{apiKeyId}", { params: { apiKeyId: keyA.id } }), 404);
     await expectProblem(await call(bearer, "delete", "/invitations/{invitationId}", { params: { invitationId: invitationIdA } }), 404);
 
-    // Naming A's organization does not lend the key A's data: the key is bound to B.
+    // Naming A's organization does not lend the key A's data: the key is bound to B, so A is "not found".
     const named = await call(bearer, "get", "/members", { headers: { "x-organization": orgA.slug } });
+    await expectProblem(named, 404);
     expect(await named.text()).not.toContain(ownerA.email);
   } finally {
     await bearer.dispose();

@@ -39,5 +39,5 @@ export function can(ctx: Pick<TCtx, "permissions">, permission: TPermission): bo
 
 /** Throws 403 unless the context's role grants `permission`; the first line of every write verb. */
 export function requirePermission(ctx: Pick<TCtx, "permissions">, permission: TPermission): void {
-  if (!ctx.permissions.has(permission)) throw forbidden(`This action needs the "${permission}" permission`);
+  if (!ctx.permissions.has(permission)) throw forbidden(`This action needs the "${permission}" permission`, "permission_denied");
 }

@@ -19,6 +19,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { diffSnapshots } from "@/lib/audit-diff";
 import { apiFetch } from "@/lib/client/api";
+import { useErrorText } from "@/lib/client/use-error-text";
 
 type TEntry = {
   id: string;
@@ -59,6 +60,7 @@ function toIso(local: string): string | undefined {
 /** The audit log with filters kept in the URL and an expandable before/after diff per entry. */
 export function AuditPage(): React.JSX.Element {
   const t = useTranslations("audit");
+  const et = useErrorText();
   const tc = useTranslations("common");
   const format = useFormatter();
   const { organization, can } = useOrg();
@@ -99,7 +101,7 @@ export function AuditPage(): React.JSX.Element {
   if (!allowed) return <ForbiddenNotice />;
   const rows = q.data?.pages.flatMap((p) => p.items) ?? [];
   return (
-    <div className="mx-auto grid max-w-6xl gap-4">
+    <div className="mx-auto grid max-w-6xl min-w-0 gap-4">
       <PageHeader title={t("title")} description={t("description")} />
       <div className="flex flex-wrap items-end gap-3">
         <div className="grid gap-1">
@@ -142,14 +144,14 @@ export function AuditPage(): React.JSX.Element {
 
       {q.error ? (
         <Alert variant="destructive">
-          <AlertDescription>{q.error.message}</AlertDescription>
+          <AlertDescription>{et.message(q.error)}</AlertDescription>
         </Alert>
       ) : null}
 
       {!q.isPending && rows.length === 0 ? (
         <EmptyState icon={<ScrollText />} title={t("empty")} description={t("emptyHint")} />
       ) : (
-        <Card className="py-0">
+        <Card className="min-w-0 overflow-x-auto py-0">
           <Table data-testid="audit-table">
             <TableHeader>
               <TableRow>
@@ -190,14 +192,14 @@ export function AuditPage(): React.JSX.Element {
                             </Badge>
                           </TableCell>
                           <TableCell>
-                            <span className="text-xs text-muted-foreground">{e.targetType}</span> {e.targetLabel}
+                            <span className="text-xs text-muted-foreground">{t.has(`targetType_${e.targetType}`) ? t(`targetType_${e.targetType}` as "targetType_member") : e.targetType}</span> {e.targetLabel}
                           </TableCell>
                           <TableCell className="font-mono text-xs text-muted-foreground">{e.ip ?? "—"}</TableCell>
                         </TableRow>
                         {expanded ? (
                           <TableRow>
                             <TableCell />
-                            <TableCell colSpan={5} className="bg-muted/30">
+                            <TableCell colSpan={5} className="bg-muted/30 whitespace-normal">
                               {diff.length === 0 ? (
                                 <p className="text-sm text-muted-foreground">{t("noChanges")}</p>
                               ) : (
@@ -220,7 +222,7 @@ export function AuditPage(): React.JSX.Element {
                                   </tbody>
                                 </table>
                               )}
-                              <p className="mt-2 text-[11px] text-muted-foreground">
+                              <p className="mt-2 text-[11px] break-all whitespace-normal text-muted-foreground">
                                 {t("request")}: <span className="font-mono">{e.requestId}</span> · {t("userAgent")}: {e.userAgent ?? "—"}
                               </p>
                             </TableCell>

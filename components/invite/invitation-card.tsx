@@ -9,6 +9,7 @@ import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle }
 import { Spinner } from "@/components/ui/spinner";
 import { apiFetch } from "@/lib/client/api";
 import { authClient } from "@/lib/client/auth-client";
+import { useErrorText } from "@/lib/client/use-error-text";
 
 type TInvitation = {
   id: string;
@@ -23,6 +24,7 @@ type TInvitation = {
 /** What an invitation link shows: who invites whom to what, and the one next step. */
 export function InvitationCard({ invitation, currentEmail }: { invitation: TInvitation; currentEmail: string | null }): React.JSX.Element {
   const t = useTranslations("invite");
+  const et = useErrorText();
   const tr = useTranslations("roles");
   const tc = useTranslations("common");
   const format = useFormatter();
@@ -65,7 +67,7 @@ export function InvitationCard({ invitation, currentEmail }: { invitation: TInvi
         ) : null}
         {accept.error ? (
           <Alert variant="destructive" role="alert">
-            <AlertDescription>{accept.error.message}</AlertDescription>
+            <AlertDescription>{et.message(accept.error)}</AlertDescription>
           </Alert>
         ) : null}
       </CardContent>

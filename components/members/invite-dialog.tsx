@@ -13,12 +13,14 @@ import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@
 import { Spinner } from "@/components/ui/spinner";
 import { ApiError, apiFetch } from "@/lib/client/api";
 import type { TRole } from "./use-roles";
+import { useErrorText } from "@/lib/client/use-error-text";
 
 type TCreated = { id: string; email: string; link: string; emailSent?: boolean };
 
 /** Invite by email; on success the link is shown for copying. */
 export function InviteDialog({ org, roles, maxRank }: { org: string; roles: TRole[]; maxRank: number }): React.JSX.Element {
   const t = useTranslations("members");
+  const et = useErrorText();
   const tc = useTranslations("common");
   const tr = useTranslations("roles");
   const qc = useQueryClient();
@@ -68,7 +70,7 @@ export function InviteDialog({ org, roles, maxRank }: { org: string; roles: TRol
               </DialogDescription>
             </DialogHeader>
             <div className="flex items-center gap-2 rounded-md border bg-muted/50 p-2">
-              <code className="flex-1 truncate font-mono text-xs" data-testid="invite-link">
+              <code className="min-w-0 flex-1 truncate font-mono text-xs" data-testid="invite-link">
                 {created.link}
               </code>
               <CopyButton value={created.link} label={t("copyLink")} copiedLabel={tc("copied")} />
@@ -85,13 +87,13 @@ export function InviteDialog({ org, roles, maxRank }: { org: string; roles: TRol
             </DialogHeader>
             {invite.error && !err?.errors.length ? (
               <Alert variant="destructive" role="alert">
-                <AlertDescription>{invite.error.message}</AlertDescription>
+                <AlertDescription>{et.message(invite.error)}</AlertDescription>
               </Alert>
             ) : null}
             <div className="grid gap-2">
               <Label htmlFor="invite-email">{t("email")}</Label>
-              <Input id="invite-email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} required aria-invalid={Boolean(err?.field("email"))} />
-              {err?.field("email") ? <p className="text-xs text-destructive">{err.field("email")}</p> : null}
+              <Input id="invite-email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} required aria-invalid={Boolean(et.field(err, "email"))} />
+              {et.field(err, "email") ? <p className="text-xs text-destructive">{et.field(err, "email")}</p> : null}
             </div>
             <div className="grid gap-2">
               <Label htmlFor="invite-role">{t("role")}</Label>

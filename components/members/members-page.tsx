@@ -19,6 +19,7 @@ import { apiFetch } from "@/lib/client/api";
 import { ConfirmAction } from "./confirm-action";
 import { InviteDialog } from "./invite-dialog";
 import { useRoles } from "./use-roles";
+import { useErrorText } from "@/lib/client/use-error-text";
 
 type TMember = { id: string; userId: string; name: string; email: string; role: string; createdAt: string };
 type TInvitation = { id: string; email: string; role: string; expiresAt: string; inviterName: string | null; link: string };
@@ -26,6 +27,7 @@ type TInvitation = { id: string; email: string; role: string; expiresAt: string;
 /** Members, their roles, pending invitations and what each role may do. */
 export function MembersPage(): React.JSX.Element {
   const t = useTranslations("members");
+  const et = useErrorText();
   const tc = useTranslations("common");
   const tr = useTranslations("roles");
   const format = useFormatter();
@@ -40,7 +42,7 @@ export function MembersPage(): React.JSX.Element {
   const members = useQuery({ queryKey: ["members", org], queryFn: () => apiFetch<TMember[]>("/members", { org }) });
   const invitations = useQuery({ queryKey: ["invitations", org], queryFn: () => apiFetch<TInvitation[]>("/invitations", { org }) });
 
-  const onError = (e: Error): void => void toast.error(e.message);
+  const onError = (e: Error): void => void toast.error(et.message(e));
   const changeRole = useMutation({
     mutationFn: (v: { id: string; role: string }) => apiFetch(`/members/${v.id}`, { method: "PATCH", org, body: { role: v.role } }),
     onSuccess: (_d, v) => {
@@ -81,7 +83,7 @@ export function MembersPage(): React.JSX.Element {
 
       {members.error ? (
         <Alert variant="destructive">
-          <AlertDescription>{members.error.message}</AlertDescription>
+          <AlertDescription>{et.message(members.error)}</AlertDescription>
         </Alert>
       ) : null}
 
@@ -107,6 +109,7 @@ export function MembersPage(): React.JSX.Element {
                 ))
               : (members.data ?? []).map((m) => {
                   const self = m.userId === user.id;
+                  const lastOwner = m.role === "owner" && (members.data ?? []).filter((x) => x.role === "owner").length === 1;
                   const editable = manage && rankOf(m.role) <= myRank;
                   return (
                     <TableRow key={m.id} data-testid={`member-row-${m.email}`}>
@@ -136,7 +139,7 @@ export function MembersPage(): React.JSX.Element {
                       </TableCell>
                       <TableCell className="text-muted-foreground">{date(m.createdAt)}</TableCell>
                       <TableCell className="text-right">
-                        {self || editable ? (
+                        {(self || editable) && !lastOwner ? (
                           <ConfirmAction
                             trigger={
                               <Button variant="ghost" size="sm" className="text-destructive" data-testid={`remove-${m.email}`}>

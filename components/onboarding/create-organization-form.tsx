@@ -10,6 +10,7 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Spinner } from "@/components/ui/spinner";
 import { ApiError, apiFetch } from "@/lib/client/api";
+import { useErrorText } from "@/lib/client/use-error-text";
 
 function suggestSlug(name: string): string {
   return name
@@ -17,13 +18,14 @@ function suggestSlug(name: string): string {
     .replace(/[\u0300-\u036f]/g, "")
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 40);
+    .slice(0, 40)
+    .replace(/^-+|-+$/g, "");
 }
 
 /** Creates an organization and opens it. */
 export function CreateOrganizationForm(): React.JSX.Element {
   const t = useTranslations("onboarding");
+  const et = useErrorText();
   const tc = useTranslations("common");
   const router = useRouter();
   const [name, setName] = useState("");
@@ -55,13 +57,13 @@ export function CreateOrganizationForm(): React.JSX.Element {
         <CardContent className="grid gap-4">
           {create.error && !err?.errors.length ? (
             <Alert variant="destructive" role="alert">
-              <AlertDescription>{create.error.message || tc("unknownError")}</AlertDescription>
+              <AlertDescription>{et.message(create.error)}</AlertDescription>
             </Alert>
           ) : null}
           <div className="grid gap-2">
             <Label htmlFor="org-name">{t("name")}</Label>
-            <Input id="org-name" value={name} onChange={(e) => setName(e.target.value)} placeholder={t("namePlaceholder")} required maxLength={80} aria-invalid={Boolean(err?.field("name"))} />
-            {err?.field("name") ? <p className="text-xs text-destructive">{err.field("name")}</p> : null}
+            <Input id="org-name" value={name} onChange={(e) => setName(e.target.value)} placeholder={t("namePlaceholder")} required maxLength={80} aria-invalid={Boolean(et.field(err, "name"))} />
+            {et.field(err, "name") ? <p className="text-xs text-destructive">{et.field(err, "name")}</p> : null}
           </div>
           <div className="grid gap-2">
             <Label htmlFor="org-slug">{t("slug")}</Label>
@@ -74,10 +76,10 @@ export function CreateOrganizationForm(): React.JSX.Element {
               }}
               maxLength={48}
               className="font-mono"
-              aria-invalid={Boolean(err?.field("slug"))}
+              aria-invalid={Boolean(et.field(err, "slug"))}
             />
-            {err?.field("slug") ? (
-              <p className="text-xs text-destructive">{err.field("slug")}</p>
+            {et.field(err, "slug") ? (
+              <p className="text-xs text-destructive">{et.field(err, "slug")}</p>
             ) : (
               <p className="text-xs text-muted-foreground">{t("slugHint", { slug: effectiveSlug || "…" })}</p>
             )}

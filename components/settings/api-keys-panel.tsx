@@ -20,6 +20,7 @@ import { Label } from "@/components/ui/label";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { ApiError, apiFetch } from "@/lib/client/api";
+import { useErrorText } from "@/lib/client/use-error-text";
 
 type TKey = { id: string; name: string; start: string; role: string; createdAt: string; expiresAt: string | null; lastUsedAt: string | null; revokedAt: string | null };
 
@@ -28,6 +29,7 @@ const EXPIRY = ["30", "90", "365", "never"] as const;
 /** Management API keys: create (shown once), list, revoke. */
 export function ApiKeysPanel(): React.JSX.Element {
   const t = useTranslations("apiKeys");
+  const et = useErrorText();
   const tc = useTranslations("common");
   const tr = useTranslations("roles");
   const format = useFormatter();
@@ -56,7 +58,7 @@ export function ApiKeysPanel(): React.JSX.Element {
       toast.success(t("revokedToast"));
       void qc.invalidateQueries({ queryKey: ["api-keys", org] });
     },
-    onError: (e) => void toast.error(e.message),
+    onError: (e) => void toast.error(et.message(e)),
   });
   const err = create.error instanceof ApiError ? create.error : null;
 
@@ -100,7 +102,7 @@ export function ApiKeysPanel(): React.JSX.Element {
               <DialogDescription>{t("createdBody")}</DialogDescription>
             </DialogHeader>
             <div className="flex items-center gap-2 rounded-md border bg-muted/50 p-2">
-              <code className="flex-1 font-mono text-xs break-all" data-testid="created-api-key">
+              <code className="min-w-0 flex-1 font-mono text-xs break-all" data-testid="created-api-key">
                 {createdKey}
               </code>
               <CopyButton value={createdKey} label={tc("copy")} copiedLabel={tc("copied")} />
@@ -116,13 +118,13 @@ export function ApiKeysPanel(): React.JSX.Element {
             </DialogHeader>
             {create.error && !err?.errors.length ? (
               <Alert variant="destructive">
-                <AlertDescription>{create.error.message}</AlertDescription>
+                <AlertDescription>{et.message(create.error)}</AlertDescription>
               </Alert>
             ) : null}
             <div className="grid gap-2">
               <Label htmlFor="key-name">{t("name")}</Label>
-              <Input id="key-name" value={name} onChange={(e) => setName(e.target.value)} placeholder={t("namePlaceholder")} maxLength={80} aria-invalid={Boolean(err?.field("name"))} />
-              {err?.field("name") ? <p className="text-xs text-destructive">{err.field("name")}</p> : null}
+              <Input id="key-name" value={name} onChange={(e) => setName(e.target.value)} placeholder={t("namePlaceholder")} maxLength={80} aria-invalid={Boolean(et.field(err, "name"))} />
+              {et.field(err, "name") ? <p className="text-xs text-destructive">{et.field(err, "name")}</p> : null}
             </div>
             <div className="grid gap-2">
               <Label htmlFor="key-role">{t("role")}</Label>
@@ -177,7 +179,7 @@ export function ApiKeysPanel(): React.JSX.Element {
             {t("openapi")}
           </a>
         </p>
-        {createButton}
+        {keys.data && keys.data.length > 0 ? createButton : null}
       </div>
       {keys.data && keys.data.length === 0 ? (
         <EmptyState icon={<KeyRound />} title={t("emptyTitle")} description={t("emptyBody")} action={createButton} />

@@ -11,10 +11,12 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { ApiError, apiFetch } from "@/lib/client/api";
+import { useErrorText } from "@/lib/client/use-error-text";
 
 /** Organization name (org.update) and the viewer's language. */
 export function GeneralSettings(): React.JSX.Element {
   const t = useTranslations("settings");
+  const et = useErrorText();
   const tc = useTranslations("common");
   const { organization, can } = useOrg();
   const router = useRouter();
@@ -25,7 +27,7 @@ export function GeneralSettings(): React.JSX.Element {
       toast.success(t("saved"));
       router.refresh();
     },
-    onError: (e) => void toast.error(e.message),
+    onError: (e) => void toast.error(et.message(e)),
   });
   const err = save.error instanceof ApiError ? save.error : null;
   const editable = can("org.update");
@@ -42,8 +44,8 @@ export function GeneralSettings(): React.JSX.Element {
           <CardContent className="grid max-w-lg gap-4">
             <div className="grid gap-2">
               <Label htmlFor="org-name">{t("orgName")}</Label>
-              <Input id="org-name" value={name} onChange={(e) => setName(e.target.value)} disabled={!editable} maxLength={80} aria-invalid={Boolean(err?.field("name"))} />
-              {err?.field("name") ? <p className="text-xs text-destructive">{err.field("name")}</p> : null}
+              <Input id="org-name" value={name} onChange={(e) => setName(e.target.value)} disabled={!editable} maxLength={80} aria-invalid={Boolean(et.field(err, "name"))} />
+              {et.field(err, "name") ? <p className="text-xs text-destructive">{et.field(err, "name")}</p> : null}
             </div>
             <div className="grid gap-2">
               <Label htmlFor="org-slug">{t("slug")}</Label>

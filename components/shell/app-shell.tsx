@@ -158,7 +158,7 @@ export function AppShell({ ctx, children }: { ctx: TOrgContext; children: ReactN
               <ThemeToggle label={tc("toggleTheme")} />
             </div>
           </header>
-          <main className="flex-1 px-4 py-6 md:px-8">{children}</main>
+          <main className="min-w-0 flex-1 px-4 py-6 md:px-8">{children}</main>
         </div>
       </div>
     </OrgProvider>

@@ -1,8 +1,10 @@
+import { eq } from "drizzle-orm";
 import type { z } from "zod";
+import { organization } from "@/db/schema";
 import { getAuth } from "@/lib/auth/auth";
 import type { TCtx, TOrigin, TUserCtx } from "@/lib/context";
 import { getEnv } from "@/lib/env";
-import { AppError, forbidden } from "@/lib/errors";
+import { AppError, forbidden, notFound } from "@/lib/errors";
 import { getLogger } from "@/lib/logger";
 import { loadPermissions } from "@/lib/rbac";
 import { consumeRateLimit } from "@/lib/rate-limit";
@@ -32,6 +34,11 @@ export type TApi = {
   query<T extends z.ZodType>(schema: T): z.infer<T>;
 };
 
+async function findOrganizationSlug(organizationId: string): Promise<string | null> {
+  const [row] = await getDb().select({ slug: organization.slug }).from(organization).where(eq(organization.id, organizationId)).limit(1);
+  return row?.slug ?? null;
+}
+
 function clientIp(req: Request): string | null {
   const fwd = req.headers.get("x-forwarded-for");
   const ip = fwd?.split(",")[0]?.trim() || req.headers.get("x-real-ip") || null;
@@ -55,7 +62,7 @@ function assertSameOrigin(req: Request): void {
   const origin = req.headers.get("origin");
   const own = new URL(req.url).origin;
   if (origin && (origin === own || getEnv().trustedOrigins.includes(origin))) return;
-  throw forbidden("Cross-site request refused: mutations with a session cookie must come from the console");
+  throw forbidden("Cross-site request refused: mutations with a session cookie must come from the console", "cross_site");
 }
 
 async function sessionUser(req: Request): Promise<TSessionUser | null> {
@@ -92,6 +99,11 @@ export function apiHandler<P = Record<string, string>>(
         if (key) {
           const verified = await verifyApiKey({ key });
           if (!verified) throw new AppError("unauthenticated", "The API key is invalid, revoked or expired");
+          // A key belongs to one organization; naming another one is asking for another tenant's data.
+          const named = req.headers.get("x-organization")?.trim();
+          if (named && named !== verified.organizationId && named.toLowerCase() !== (await findOrganizationSlug(verified.organizationId))) {
+            throw notFound("Organization");
+          }
           const limit = getEnv().MCPCAN_API_RATE_LIMIT;
           const rl = await consumeRateLimit(getRedis(), `api:${verified.id}`, 60, limit);
           if (!rl.allowed) throw new AppError("rate_limited", `At most ${limit} requests per minute per API key`, { headers: { "retry-after": String(rl.retryAfter) } });

@@ -11,7 +11,12 @@ describe("problem+json", () => {
     expect(response.status).toBe(422);
     expect(response.headers.get("content-type")).toBe("application/problem+json");
     const body = await response.json();
-    expect(body).toMatchObject({ status: 422, code: "validation_failed", requestId: "req-1", errors: [{ path: "headers.0.name" }] });
+    expect(body).toMatchObject({ status: 422, code: "validation_failed", requestId: "req-1", errors: [{ path: "headers.0.name", reason: "too_small" }] });
+  });
+
+  it("carries a stable reason key the console translates", async () => {
+    const body = await problemResponse(new AppError("conflict", "The last owner cannot be demoted", { reason: "last_owner" }), "r").response.json();
+    expect(body).toMatchObject({ status: 409, code: "conflict", reason: "last_owner" });
   });
 
   it("hides the details of unexpected errors but keeps the request id", async () => {

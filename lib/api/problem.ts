@@ -15,7 +15,7 @@ const TITLES: Record<string, string> = {
 
 /** Field paths of a zod error, joined with dots (`headers.0.name`). */
 export function zodFieldErrors(err: ZodError): TFieldError[] {
-  return err.issues.map((i) => ({ path: i.path.map(String).join(".") || "(root)", message: i.message }));
+  return err.issues.map((i) => ({ path: i.path.map(String).join(".") || "(root)", message: i.message, reason: i.code }));
 }
 
 /** Maps any thrown value to an RFC 9457 problem+json response carrying the request id. */
@@ -35,6 +35,7 @@ export function problemResponse(err: unknown, requestId: string): { response: Re
     detail: appErr.message,
     code: appErr.code,
     requestId,
+    ...(appErr.reason ? { reason: appErr.reason } : {}),
     ...(appErr.errors ? { errors: appErr.errors } : {}),
   };
   const headers = new Headers({ "content-type": "application/problem+json", "x-request-id": requestId, "cache-control": "no-store" });

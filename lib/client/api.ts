@@ -1,6 +1,6 @@
 "use client";
 
-export type TFieldError = { path: string; message: string };
+export type TFieldError = { path: string; message: string; reason?: string };
 
 /** A problem+json answer from the REST API. */
 export class ApiError extends Error {
@@ -8,12 +8,14 @@ export class ApiError extends Error {
   readonly code: string;
   readonly requestId: string | null;
   readonly errors: TFieldError[];
-  constructor(status: number, body: { detail?: string; title?: string; code?: string; requestId?: string; errors?: TFieldError[] } | null) {
+  readonly reason: string | null;
+  constructor(status: number, body: { detail?: string; title?: string; code?: string; requestId?: string; reason?: string; errors?: TFieldError[] } | null) {
     super(body?.detail ?? body?.title ?? `HTTP ${status}`);
     this.status = status;
     this.code = body?.code ?? "unknown";
     this.requestId = body?.requestId ?? null;
     this.errors = body?.errors ?? [];
+    this.reason = body?.reason ?? null;
   }
   /** The message for one form field, if the server named it. */
   field(path: string): string | undefined {

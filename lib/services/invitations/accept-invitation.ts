@@ -14,10 +14,10 @@ export async function acceptInvitation({ ctx, invitationId, db = getDb() }: { ct
   return db.transaction(async (tx) => {
     const [inv] = await tx.select().from(invitation).where(eq(invitation.id, invitationId)).for("update");
     if (!inv) throw notFound("Invitation");
-    if (inv.status !== "pending") throw conflict(`This invitation is ${inv.status}`);
-    if (inv.expiresAt.getTime() < Date.now()) throw conflict("This invitation has expired; ask for a new one");
+    if (inv.status !== "pending") throw conflict(`This invitation is ${inv.status}`, "invitation_not_pending");
+    if (inv.expiresAt.getTime() < Date.now()) throw conflict("This invitation has expired; ask for a new one", "invitation_expired");
     if (inv.email.toLowerCase() !== ctx.email.toLowerCase()) {
-      throw forbidden(`This invitation was sent to ${inv.email}; sign in with that address to accept it`);
+      throw forbidden(`This invitation was sent to ${inv.email}; sign in with that address to accept it`, "invitation_wrong_email");
     }
     const [org] = await tx.select({ slug: organization.slug }).from(organization).where(eq(organization.id, inv.organizationId));
     if (!org) throw notFound("Invitation");

@@ -16,7 +16,7 @@ export async function cancelInvitation({ ctx, invitationId }: { ctx: TCtx; invit
       .where(and(eq(invitation.id, invitationId), eq(invitation.organizationId, ctx.organizationId)))
       .for("update");
     if (!row) throw notFound("Invitation");
-    if (row.status !== "pending") throw conflict(`The invitation is already ${row.status}`);
+    if (row.status !== "pending") throw conflict(`The invitation is already ${row.status}`, "invitation_not_pending");
     await tx.update(invitation).set({ status: "canceled" }).where(and(eq(invitation.id, row.id), eq(invitation.organizationId, ctx.organizationId)));
     await writeAudit(tx, ctx, {
       organizationId: ctx.organizationId,

@@ -26,7 +26,7 @@ export async function createInvitation({ ctx, input }: { ctx: TCtx; input: TCrea
       .innerJoin(user, eq(user.id, member.userId))
       .where(and(eq(member.organizationId, ctx.organizationId), eq(user.email, input.email)))
       .limit(1);
-    if (existing) throw conflict(`${input.email} is already a member of this organization`);
+    if (existing) throw conflict(`${input.email} is already a member of this organization`, "already_member");
     const replaced = await tx
       .update(invitation)
       .set({ status: "canceled" })

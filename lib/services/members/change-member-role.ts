@@ -19,7 +19,7 @@ export async function changeMemberRole({ ctx, memberId, input }: { ctx: TCtx; me
     await requireRankAtLeast(tx, ctx, Math.max(newRank, await getRoleRank(tx, target.role)));
     if (target.role === input.role) return { id: target.id, role: target.role };
     if (target.role === "owner" && (await countOwners(tx, ctx.organizationId)) <= 1) {
-      throw conflict("The last owner cannot be demoted; make another member owner first");
+      throw conflict("The last owner cannot be demoted; make another member owner first", "last_owner");
     }
     await tx.update(member).set({ role: input.role }).where(and(eq(member.id, target.id), eq(member.organizationId, ctx.organizationId)));
     await writeAudit(tx, ctx, {

@@ -21,12 +21,12 @@ export async function countOwners(tx: TDbOrTx, organizationId: string): Promise<
 /** The rank of a role that must exist; an unknown role is a validation error on `path`. */
 export async function getRoleRank(tx: TDbOrTx, roleKey: string, path = "role"): Promise<number> {
   const rank = await findRoleRank(tx, roleKey);
-  if (rank === null) throw new AppError("validation_failed", `Unknown role "${roleKey}"`, { errors: [{ path, message: "Unknown role" }] });
+  if (rank === null) throw new AppError("validation_failed", `Unknown role "${roleKey}"`, { errors: [{ path, message: "Unknown role", reason: "unknown_role" }] });
   return rank;
 }
 
 /** Nobody grants, or acts on someone holding, a role above their own. */
 export async function requireRankAtLeast(tx: TDbOrTx, ctx: TCtx, otherRank: number): Promise<void> {
   const mine = (await findRoleRank(tx, ctx.role)) ?? 0;
-  if (mine < otherRank) throw forbidden("You cannot grant or manage a role above your own");
+  if (mine < otherRank) throw forbidden("You cannot grant or manage a role above your own", "role_above_own");
 }

@@ -19,7 +19,7 @@ export async function removeMember({ ctx, memberId }: { ctx: TCtx; memberId: str
       await requireRankAtLeast(tx, ctx, await getRoleRank(tx, target.role));
     }
     if (target.role === "owner" && (await countOwners(tx, ctx.organizationId)) <= 1) {
-      throw conflict("The last owner cannot be removed; make another member owner first");
+      throw conflict("The last owner cannot be removed; make another member owner first", "last_owner");
     }
     await tx.delete(member).where(and(eq(member.id, target.id), eq(member.organizationId, ctx.organizationId)));
     await writeAudit(tx, ctx, {

@@ -54,7 +54,7 @@ export async function createToken({ ctx, instanceId, input }: { ctx: TCtx; insta
         .from(accessToken)
         .where(and(eq(accessToken.instanceId, inst.id), eq(accessToken.lookupHash, lookupHash)))
         .limit(1);
-      if (dup) throw conflict("This instance already has a token with that value");
+      if (dup) throw conflict("This instance already has a token with that value", "token_duplicate");
       const [row] = await tx
         .insert(accessToken)
         .values({
@@ -84,7 +84,7 @@ export async function createToken({ ctx, instanceId, input }: { ctx: TCtx; insta
       return row!;
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw conflict("This instance already has a token with that value");
+    if (isUniqueViolation(err)) throw conflict("This instance already has a token with that value", "token_duplicate");
     throw err;
   }
   await announce({ kind: "token", organizationId: ctx.organizationId, instanceId: row.instanceId, tokenId: row.id });
