@@ -2,7 +2,9 @@
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CreateMessageRequestSchema, McpError, type LoggingMessageNotification } from "@modelcontextprotocol/sdk/types.js";
 import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import { ClientSessions } from "./client-sessions";
 import { createStdioInstance, type TStdioInstance } from "./index";
+import { SharedBackend } from "./shared";
 import {
   connectClient,
   FIXTURE,
@@ -145,6 +147,36 @@ describe("shared stdio bridge", () => {
     expect(sink.lines.filter((l) => l.line.startsWith("spawn failed")).length).toBeGreaterThanOrEqual(2);
     expect(sink.lines.some((l) => l.line === "restarting in 1000 ms")).toBe(true);
   }, 30_000);
+
+  it("scales up to maxReplicas under sessions, balances new sessions to the least loaded replica, and scales idle extras down", async () => {
+    const sink = memorySink();
+    const config = hostedConfig({ sessionMode: "shared", args: [FIXTURE], minReplicas: 1, maxReplicas: 3, idleTimeoutMs: 3000 });
+    const backend = new SharedBackend({ instanceId: "sh-scale", config, log: (l) => sink.push("sh-scale", l), sessionsPerReplica: 1 });
+    const sessions = new ClientSessions(backend);
+    const inst: TStdioInstance = {
+      kind: "local",
+      handle: (req, res, body, ctx) => sessions.handle(req, res, body, ctx),
+      close: async () => {
+        sessions.terminateAll();
+        await backend.close();
+      },
+      stats: () => ({ processes: backend.processCount, sessions: sessions.size }),
+    };
+    const h = await startHarness(inst, "sh-scale");
+    cleanups.push(() => inst.close(), () => h.close());
+    const clients = [];
+    for (let i = 0; i < 3; i++) clients.push(await connectClient(h, "streamable"));
+    await waitFor(() => sink.lines.filter((l) => l.line.startsWith("initialized")).length === 3, 15_000, "three replicas");
+    expect(inst.stats().processes).toBe(3);
+    for (let i = 0; i < 3; i++) clients.push(await connectClient(h, "streamable"));
+    const pids = await Promise.all(clients.map(async ({ client }) => JSON.parse(textOf(await client.callTool({ name: "whoami", arguments: {} }))).pid as number));
+    const perReplica = [...new Set(pids)].map((p) => pids.filter((x) => x === p).length);
+    expect(perReplica.length).toBe(3);
+    expect(Math.max(...perReplica)).toBeLessThanOrEqual(3);
+    for (const { transport } of clients) await (transport as { terminateSession(): Promise<void> }).terminateSession();
+    await waitFor(() => inst.stats().processes === 1, 10_000, "the idle extra replicas to stop");
+    expect(sink.lines.filter((l) => l.line === "scaling down: no sessions").length).toBe(2);
+  }, 60_000);
 
   it("reaps idle sessions (their GET stream does not count as traffic)", async () => {
     const { inst, h } = await setup({ args: [FIXTURE], idleTimeoutMs: 300 });

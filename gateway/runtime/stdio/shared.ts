@@ -37,6 +37,8 @@ export type TSharedOptions = {
   instanceId: string;
   config: THostedConfig;
   log: (line: TContainerLogLine) => void;
+  /** Scale-up threshold (tests lower it); SESSIONS_PER_REPLICA by default. */
+  sessionsPerReplica?: number;
 };
 
 export class SharedBackend implements TBackend {
@@ -263,6 +265,7 @@ export class SharedBackend implements TBackend {
     replica.initResult = result;
     replica.state = "ready";
     replica.readyAt = Date.now();
+    replica.emptySince = Math.max(replica.emptySince, replica.readyAt);
     replica.proc.send(JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }));
     replica.proc.event("info", `initialized (protocol ${String(result.protocolVersion)})`);
     for (const w of [...this.waiters]) w();
@@ -338,7 +341,7 @@ export class SharedBackend implements TBackend {
     const live = [...this.replicas].filter((r) => r.state !== "dead");
     if (live.length >= this.maxReplicas) return;
     const sessions = this.sessionReplica.size;
-    if (sessions > live.length * SESSIONS_PER_REPLICA) {
+    if (sessions > live.length * (this.opts.sessionsPerReplica ?? SESSIONS_PER_REPLICA)) {
       const r = this.spawnReplica();
       r.proc.event("info", `scaling up: ${sessions} sessions on ${live.length} replica(s)`);
     }
