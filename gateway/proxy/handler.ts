@@ -92,11 +92,18 @@ export function createProxy(opts: TProxyOptions): TProxy {
   metrics.registerValue("mcpcan_gateway_legacy_sse_sessions", "Legacy HTTP+SSE sessions open through this process.", "gauge", () => sessions.size);
 
   let started: Promise<() => Promise<void>> | undefined;
+  let subscribed = false;
   const ensureStarted = (): Promise<unknown> => {
     started ??= (opts.subscribe ?? subscribeConfigEvents)((e) => {
       if (e.kind === "instance") instances.invalidate(e.instanceId);
       tokens.invalidateInstance(e.instanceId);
-    }).catch((err: unknown) => {
+    }).then((unsubscribe) => {
+      subscribed = true;
+      // Whatever was cached before the subscription existed may have missed events.
+      instances.invalidateAll();
+      tokens.invalidateAll();
+      return unsubscribe;
+    }, (err: unknown) => {
       // Without invalidations the TTLs still bound staleness; try again on the next request.
       logger.error({ err }, "config event subscription failed");
       started = undefined;
@@ -118,7 +125,9 @@ export function createProxy(opts: TProxyOptions): TProxy {
       return sendProblem(res, 405, "Method Not Allowed", `${route.endpoint} answers ${allowed.join(", ")}`, { requestId: r.requestId, instance: r.path, headers: { Allow: [...allowed, "OPTIONS"].join(", ") } });
     }
 
-    await ensureStarted();
+    // Bounded: with Redis down the subscription keeps retrying in the background while the TTLs
+    // bound staleness, rather than every request waiting for it.
+    if (!subscribed) await Promise.race([ensureStarted(), new Promise((r) => setTimeout(r, 2000).unref())]);
     const inst = await instances.find(route.instanceId);
     let token: TAuthToken | null = null;
     if (!inst?.public) {
@@ -152,6 +161,7 @@ export function createProxy(opts: TProxyOptions): TProxy {
         ex.error = "rate_limited";
         return sendProblem(res, 429, "Too Many Requests", `This token may make ${opts.tokenRateLimitPerMinute} requests per minute.`, {
           requestId: r.requestId,
+          instance: r.path,
           headers: { "Retry-After": String(limited.retryAfter ?? 60) },
         });
       }
