@@ -290,7 +290,8 @@ export function createProxy(opts: TProxyOptions): TProxy {
     },
     sink,
     async close() {
-      const unsubscribe = await started?.catch(() => undefined);
+      // A subscription still trying to reach Redis is not waited for long.
+      const unsubscribe = await Promise.race([started, new Promise<undefined>((r) => setTimeout(() => r(undefined), 1000).unref())]);
       await unsubscribe?.();
       await sink.close();
     },
