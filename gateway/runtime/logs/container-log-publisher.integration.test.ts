@@ -21,8 +21,10 @@ describe("container log publisher", () => {
   afterAll(() => redis.disconnect());
 
   it("writes lines as {ts, level, replica, stream, line} to ${prefix}container-logs:<id>, capped", async () => {
-    const pub = createContainerLogPublisher({ redis: createRedis(), maxLen: 50 });
-    await new Promise((r) => setTimeout(r, 100));
+    const client = createRedis();
+    // Lines pushed while the client is still connecting wait in the buffer; this test wants them written.
+    if (client.status !== "ready") await new Promise((r) => client.once("ready", r));
+    const pub = createContainerLogPublisher({ redis: client, maxLen: 50 });
     for (let i = 0; i < 1200; i++) pub.push("inst-cap", line(i));
     await pub.flush();
     expect(pub.stats()).toMatchObject({ published: 1200, dropped: 0, buffered: 0 });
@@ -36,6 +38,7 @@ describe("container log publisher", () => {
     const [last] = (await redis.xrevrange(containerLogsKey("inst-cap"), "+", "-", "COUNT", 1)) as Array<[string, string[]]>;
     expect(fields(last!)).toMatchObject({ level: "info", replica: "replica-1", stream: "stderr", line: "line 1199" });
     await pub.close();
+    client.disconnect();
   });
 
   it("drops and counts lines when Redis is down, without blocking or throwing", async () => {
