@@ -62,6 +62,9 @@ async function main(): Promise<void> {
     const first = received.size === 0;
     received.add(signal);
     if (!first) return;
+    // Whatever happens while draining (a log write blocking on a closed stdout pipe, a child that
+    // ignores SIGTERM), the process is gone shortly after the 10 s grace period.
+    setTimeout(() => process.exit(1), 16_000).unref();
     logger.info({ signal }, "stopping: no new connections, finishing in-flight requests");
     void gateway
       .close()

@@ -2,6 +2,8 @@
 // It serves the service endpoints and, with the proxy role, /mcp-gateway/*; the runtime, probe and
 // ingest roles plug in here. Order per request: request id and trace id → route → (proxy: auth →
 // body limit → forward); every response carries X-Request-Id and X-Trace-Id.
+import { startHostedRegistry, type THostedRegistry, type THostedRegistryOptions } from "./reconcile/hosted-registry";
+import type { TGatewayInstance } from "./proxy/instances";
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -70,12 +72,16 @@ export type TGatewayOptions = {
   readinessTimeoutMs?: number;
   /** Proxy role settings; anything left out comes from the environment and the process-wide db/Redis. */
   proxy?: Partial<Omit<TProxyOptions, "logger" | "metrics">>;
+  /** Hosted runtime settings (tests substitute the config subscription or the bridge factory). */
+  hosted?: Partial<Omit<THostedRegistryOptions, "logger">>;
 };
 
 export type TGateway = {
   port: number;
   /** The proxy role, when this process runs it. */
   proxy: TProxy | null;
+  /** The hosted stdio runtime, when this process runs both the proxy and runtime roles. */
+  hosted: THostedRegistry | null;
   /** Stops accepting, lets in-flight requests finish (closing them after `graceMs`), resolves when closed. */
   close(graceMs?: number): Promise<void>;
 };
@@ -109,6 +115,13 @@ export async function startGateway(opts: TGatewayOptions): Promise<TGateway> {
   let deps: TReadinessDeps | undefined;
   const readinessDeps = (): TReadinessDeps => (deps ??= opts.readiness ? opts.readiness() : { pool: getPool(), redis: getRedis() });
 
+  // Hosted stdio instances are bridged in-process, so they are served where proxy and runtime run together.
+  let hosted: THostedRegistry | null = null;
+  if (roles.includes("runtime")) {
+    if (roles.includes("proxy")) hosted = await startHostedRegistry({ db: opts.proxy?.db ?? getDb, logger, ...opts.hosted });
+    else logger.warn("runtime role without proxy: hosted stdio instances are served only by processes running both roles");
+  }
+
   let proxy: TProxy | null = null;
   if (roles.includes("proxy")) {
     const env = getEnv();
@@ -117,6 +130,7 @@ export async function startGateway(opts: TGatewayOptions): Promise<TGateway> {
       redis: getRedis,
       maxBodyBytes: env.MCPCAN_GATEWAY_MAX_BODY_BYTES,
       tokenRateLimitPerMinute: env.MCPCAN_TOKEN_RATE_LIMIT,
+      ...(hosted ? { resolveLocalUpstream: (inst: TGatewayInstance) => hosted.resolve(inst) } : {}),
       ...opts.proxy,
       logger,
       metrics,
@@ -185,6 +199,7 @@ export async function startGateway(opts: TGatewayOptions): Promise<TGateway> {
   return {
     port,
     proxy,
+    hosted,
     close(graceMs = 10_000) {
       closing ??= new Promise<void>((resolve) => {
         const force = setTimeout(() => server.closeAllConnections(), graceMs);
@@ -194,7 +209,9 @@ export async function startGateway(opts: TGatewayOptions): Promise<TGateway> {
           resolve();
         });
         server.closeIdleConnections();
-      }).then(() => proxy?.close());
+      })
+        .then(() => proxy?.close())
+        .then(() => hosted?.close());
       return closing;
     },
   };

@@ -1,0 +1,208 @@
+// The runtime role's reconcile loop for hosted stdio instances: it reads desired state (running or
+// stopped, config version, restart generation) from Postgres, drives the local stdio bridges toward
+// it, and writes observed state and lifecycle events back. Config events from the console trigger a
+// reconcile of that instance at once (pub/sub, not polling); a slow full resync is the safety net.
+import { and, eq } from "drizzle-orm";
+import type pino from "pino";
+import { instance, instanceEvent } from "@/db/schema/instances";
+import type { TDb } from "@/lib/db";
+import { subscribeConfigEvents, type TConfigEvent } from "@/lib/events/config-bus";
+import { openConfig } from "@/lib/instances/config-secrets";
+import { ZInstanceConfig, type THostedConfig } from "@/lib/validation/instances";
+import type { TGatewayInstance } from "../proxy/instances";
+import { createStdioInstance, type TStdioInstance } from "../runtime/stdio";
+import type { TLocalUpstream } from "../upstream/types";
+
+type TEntry = { fingerprint: string; upstream: TStdioInstance };
+
+export type THostedRegistry = {
+  /** The local upstream for a hosted stdio instance, or null for anything this registry does not run. */
+  resolve(inst: TGatewayInstance): TLocalUpstream | null;
+  /** Brings one instance to its desired state; concurrent calls for the same instance queue. */
+  reconcile(instanceId: string): Promise<void>;
+  reconcileAll(): Promise<void>;
+  stats(): { instances: number; processes: number; sessions: number };
+  /** Stops every bridge (and so every child process) and the subscription. */
+  close(): Promise<void>;
+};
+
+export type THostedRegistryOptions = {
+  db: () => TDb;
+  logger: pino.Logger;
+  subscribe?: (onEvent: (e: TConfigEvent) => void) => Promise<() => Promise<void>>;
+  create?: (input: { instanceId: string; config: THostedConfig }) => TStdioInstance;
+  resyncIntervalMs?: number;
+};
+
+type TRow = {
+  id: string;
+  organizationId: string;
+  accessMode: string;
+  transport: string;
+  config: unknown;
+  configVersion: number;
+  restartGeneration: number;
+  desiredState: string;
+};
+
+const wantsLocal = (r: Pick<TRow, "accessMode" | "transport">): boolean => r.accessMode === "hosted" && r.transport === "stdio";
+
+/** Starts the registry: subscribes to config events, then reconciles every hosted stdio instance. */
+export async function startHostedRegistry(opts: THostedRegistryOptions): Promise<THostedRegistry> {
+  const entries = new Map<string, TEntry>();
+  const queues = new Map<string, Promise<void>>();
+  const create = opts.create ?? ((input) => createStdioInstance(input));
+  let closed = false;
+
+  async function load(id: string): Promise<TRow | null> {
+    const [row] = await opts
+      .db()
+      .select({
+        id: instance.id,
+        organizationId: instance.organizationId,
+        accessMode: instance.accessMode,
+        transport: instance.transport,
+        config: instance.config,
+        configVersion: instance.configVersion,
+        restartGeneration: instance.restartGeneration,
+        desiredState: instance.desiredState,
+      })
+      .from(instance)
+      .where(eq(instance.id, id))
+      .limit(1);
+    return row ?? null;
+  }
+
+  async function observe(row: TRow, state: string, message: string | null, event?: { type: string; level?: string; message: string }): Promise<void> {
+    const db = opts.db();
+    await db
+      .update(instance)
+      .set({ observedState: state, observedMessage: message, observedAt: new Date() })
+      .where(and(eq(instance.id, row.id), eq(instance.organizationId, row.organizationId)));
+    if (event) {
+      await db.insert(instanceEvent).values({
+        id: crypto.randomUUID(),
+        organizationId: row.organizationId,
+        instanceId: row.id,
+        type: event.type,
+        level: event.level ?? "info",
+        message: event.message,
+      });
+    }
+  }
+
+  async function stop(id: string): Promise<boolean> {
+    const entry = entries.get(id);
+    if (!entry) return false;
+    entries.delete(id);
+    await entry.upstream.close();
+    return true;
+  }
+
+  async function reconcileNow(id: string): Promise<void> {
+    if (closed) return;
+    const row = await load(id);
+    if (!row || !wantsLocal(row) || row.desiredState !== "running") {
+      const stopped = await stop(id);
+      if (row && wantsLocal(row) && stopped) await observe(row, "stopped", null, { type: "stopped", message: "Stopped: every process ended" });
+      else if (row && wantsLocal(row) && row.desiredState !== "running") await observe(row, "stopped", null);
+      return;
+    }
+    const fingerprint = `${row.configVersion}:${row.restartGeneration}`;
+    const current = entries.get(id);
+    if (current?.fingerprint === fingerprint) return;
+    const parsed = ZInstanceConfig.safeParse(row.config);
+    let config: THostedConfig;
+    try {
+      if (!parsed.success || parsed.data.accessMode !== "hosted") throw new Error("the stored configuration is not a valid hosted configuration");
+      config = openConfig(parsed.data) as THostedConfig;
+    } catch (err) {
+      await stop(id);
+      await observe(row, "failed", (err as Error).message, { type: "config_invalid", level: "error", message: `Cannot apply configuration: ${(err as Error).message}` });
+      return;
+    }
+    const restarting = Boolean(current);
+    await stop(id);
+    entries.set(id, { fingerprint, upstream: create({ instanceId: id, config }) });
+    const message = restarting
+      ? `Applied config version ${row.configVersion} (restart generation ${row.restartGeneration}); sessions start fresh processes`
+      : `Ready: ${config.sessionMode === "shared" ? "shared replica pool" : "a process per MCP session"} for \`${config.command}\``;
+    await observe(row, "running", null, { type: restarting ? "restarted" : "started", message });
+  }
+
+  function reconcile(id: string): Promise<void> {
+    const prev = queues.get(id) ?? Promise.resolve();
+    const next = prev
+      .catch(() => undefined)
+      .then(() => reconcileNow(id))
+      .catch((err: unknown) => opts.logger.error({ err, instanceId: id }, "reconcile failed"));
+    queues.set(id, next);
+    void next.finally(() => {
+      if (queues.get(id) === next) queues.delete(id);
+    });
+    return next;
+  }
+
+  async function reconcileAll(): Promise<void> {
+    const rows = await opts
+      .db()
+      .select({ id: instance.id })
+      .from(instance)
+      .where(and(eq(instance.accessMode, "hosted"), eq(instance.transport, "stdio")));
+    const known = new Set(rows.map((r) => r.id));
+    for (const id of entries.keys()) if (!known.has(id)) known.add(id);
+    await Promise.all([...known].map((id) => reconcile(id)));
+  }
+
+  const unsubscribe = await (opts.subscribe ?? subscribeConfigEvents)((e) => {
+    if (e.kind === "instance") void reconcile(e.instanceId);
+  });
+  await reconcileAll();
+  const timer = setInterval(() => void reconcileAll().catch((err: unknown) => opts.logger.warn({ err }, "resync failed")), opts.resyncIntervalMs ?? 30_000);
+  timer.unref();
+
+  return {
+    resolve(inst) {
+      if (inst.accessMode !== "hosted" || inst.transport !== "stdio" || inst.desiredState !== "running") return null;
+      // Waits for a reconcile in flight (a just-saved config), so the first request after an edit
+      // reaches the new processes rather than a 503.
+      return {
+        kind: "local",
+        async handle(req, res, body, ctx) {
+          const pending = queues.get(inst.id);
+          if (pending) await pending;
+          let entry = entries.get(inst.id);
+          if (!entry) {
+            await reconcile(inst.id);
+            entry = entries.get(inst.id);
+          }
+          if (!entry) {
+            res.writeHead(503, { "content-type": "application/problem+json" });
+            res.end(JSON.stringify({ title: "Service Unavailable", status: 503, detail: "The instance is not running; see its lifecycle events." }));
+            return;
+          }
+          return entry.upstream.handle(req, res, body, ctx);
+        },
+      };
+    },
+    reconcile,
+    reconcileAll,
+    stats() {
+      let processes = 0;
+      let sessions = 0;
+      for (const e of entries.values()) {
+        const s = e.upstream.stats();
+        processes += s.processes;
+        sessions += s.sessions;
+      }
+      return { instances: entries.size, processes, sessions };
+    },
+    async close() {
+      closed = true;
+      clearInterval(timer);
+      await unsubscribe().catch(() => undefined);
+      await Promise.all([...queues.values()].map((q) => q.catch(() => undefined)));
+      await Promise.all([...entries.keys()].map((id) => stop(id)));
+    },
+  };
+}
