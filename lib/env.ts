@@ -98,3 +98,12 @@ export function getSecret(): string {
 export function secretFromEnv(): boolean {
   return Boolean(getEnv().MCPCAN_SECRET);
 }
+
+/**
+ * The host's PATH, HOME and LANG: the only parts of the gateway's own environment that hosted MCP
+ * server processes inherit (everything else, secrets included, stays out of their environment).
+ */
+export function hostProcessEnv(): { PATH?: string; HOME?: string; LANG?: string } {
+  const { PATH, HOME, LANG } = process.env;
+  return { PATH, HOME, LANG };
+}

@@ -17,6 +17,7 @@ import { startInstance } from "@/lib/services/instances/start-instance";
 import { updateInstance } from "@/lib/services/instances/update-instance";
 import { createToken } from "@/lib/services/tokens/create-token";
 import type { TCtx } from "@/lib/context";
+import type { THostedConfig } from "@/lib/validation/instances";
 import { ctxFor, makeOrg } from "@/test/fixtures";
 import { startGateway, type TGateway } from "../server";
 
@@ -136,11 +137,11 @@ describe("hosted stdio lifecycle through the reconcile loop", () => {
   });
 });
 
-async function currentConfig(): Promise<never> {
+async function currentConfig(): Promise<THostedConfig> {
   const [row] = await getDb().select({ c: instance.config }).from(instance).where(eq(instance.id, instanceId));
   // The stored config holds sealed secrets; the API's PATCH takes the masked form and keeps them.
   const c = row!.c as { env: { name: string; value: string; secret: boolean }[] };
-  return { ...c, env: c.env.map((e) => (e.secret ? { ...e, value: "********" } : e)) } as never;
+  return { ...c, env: c.env.map((e) => (e.secret ? { ...e, value: "********" } : e)) } as unknown as THostedConfig;
 }
 
 async function lastEvent(): Promise<{ type: string } | undefined> {

@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { getEnv } from "@/lib/env";
+import { getEnv, hostProcessEnv } from "@/lib/env";
 import type { THostedConfig } from "@/lib/validation/instances";
 import { guessStderrLevel, type TContainerLogLevel, type TContainerLogLine } from "../logs/container-log-publisher";
 
@@ -34,8 +34,7 @@ export function instanceWorkDir(instanceId: string): string {
  * The gateway's own environment (secrets, DATABASE_URL, NODE_OPTIONS…) is never inherited.
  */
 export function buildChildEnv(env: THostedConfig["env"], workDir: string): Record<string, string> {
-  // The base is the host's PATH/HOME/LANG, not configuration: lib/env.ts does not declare them.
-  const host = process.env;
+  const host = hostProcessEnv();
   const base: Record<string, string> = { PATH: host.PATH ?? "/usr/local/bin:/usr/bin:/bin", HOME: host.HOME ?? workDir };
   if (host.LANG) base.LANG = host.LANG;
   for (const v of env) base[v.name] = v.value;
