@@ -128,6 +128,9 @@ describe("hosted stdio lifecycle through the reconcile loop", () => {
     await restartInstance({ ctx: owner, instanceId });
     await until("another restarted event", async () => (await getDb().select().from(instanceEvent).where(eq(instanceEvent.instanceId, instanceId))).length > events.length);
     expect(await echo("after restart")).toBe("Echo: after restart");
+    const metrics = await (await fetch(`http://127.0.0.1:${gw.port}/metrics`)).text();
+    expect(metrics).toMatch(/^mcpcan_gateway_instance_restarts_total 2$/m);
+    expect(metrics).toMatch(/^mcpcan_gateway_hosted_instances 1$/m);
   });
 
   it("delete stops everything and the URL answers 401 like any unknown instance", async () => {

@@ -21,7 +21,7 @@ export type THostedRegistry = {
   /** Brings one instance to its desired state; concurrent calls for the same instance queue. */
   reconcile(instanceId: string): Promise<void>;
   reconcileAll(): Promise<void>;
-  stats(): { instances: number; processes: number; sessions: number };
+  stats(): { instances: number; processes: number; sessions: number; restarts: number };
   /** Stops every bridge (and so every child process) and the subscription. */
   close(): Promise<void>;
 };
@@ -53,6 +53,7 @@ export async function startHostedRegistry(opts: THostedRegistryOptions): Promise
   const queues = new Map<string, Promise<void>>();
   const create = opts.create ?? ((input) => createStdioInstance(input));
   let closed = false;
+  let restarts = 0;
 
   async function load(id: string): Promise<TRow | null> {
     const [row] = await opts
@@ -122,6 +123,7 @@ export async function startHostedRegistry(opts: THostedRegistryOptions): Promise
       return;
     }
     const restarting = Boolean(current);
+    if (restarting) restarts += 1;
     await stop(id);
     entries.set(id, { fingerprint, upstream: create({ instanceId: id, config }) });
     const message = restarting
@@ -195,7 +197,7 @@ export async function startHostedRegistry(opts: THostedRegistryOptions): Promise
         processes += s.processes;
         sessions += s.sessions;
       }
-      return { instances: entries.size, processes, sessions };
+      return { instances: entries.size, processes, sessions, restarts };
     },
     async close() {
       closed = true;
