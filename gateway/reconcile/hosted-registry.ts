@@ -22,6 +22,8 @@ export type THostedRegistry = {
   reconcile(instanceId: string): Promise<void>;
   reconcileAll(): Promise<void>;
   stats(): { instances: number; processes: number; sessions: number; restarts: number };
+  /** One instance's bridge: its processes and sessions, or null when it does not run here. */
+  statsOf(instanceId: string): { processes: number; sessions: number } | null;
   /** Stops every bridge (and so every child process) and the subscription. */
   close(): Promise<void>;
 };
@@ -198,6 +200,9 @@ export async function startHostedRegistry(opts: THostedRegistryOptions): Promise
         sessions += s.sessions;
       }
       return { instances: entries.size, processes, sessions, restarts };
+    },
+    statsOf(instanceId) {
+      return entries.get(instanceId)?.upstream.stats() ?? null;
     },
     async close() {
       closed = true;
