@@ -3,6 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { member, user } from "@/db/schema";
 import type { TCtx, TUserCtx } from "@/lib/context";
 import { getDb } from "@/lib/db";
+import { AppError } from "@/lib/errors";
 import { loadPermissions } from "@/lib/rbac";
 import { acceptInvitation } from "@/lib/services/invitations/accept-invitation";
 import { createInvitation } from "@/lib/services/invitations/create-invitation";
@@ -44,4 +45,15 @@ export async function makeOrg(roles: string[] = []): Promise<{ orgId: string; sl
     members[role] = u;
   }
   return { orgId: org.id, slug: org.slug, owner, members };
+}
+
+/** "ok" when the promise resolves, else the AppError code it rejected with (other errors rethrown). */
+export async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return "ok";
+  } catch (e) {
+    if (e instanceof AppError) return e.code;
+    throw e;
+  }
 }

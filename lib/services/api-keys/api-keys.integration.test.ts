@@ -2,22 +2,11 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { apiKey, auditLog } from "@/db/schema";
 import { getDb } from "@/lib/db";
-import { AppError } from "@/lib/errors";
-import { ctxFor, makeOrg } from "@/test/fixtures";
+import { codeOf, ctxFor, makeOrg } from "@/test/fixtures";
 import { createApiKey } from "./create-api-key";
 import { findApiKeys } from "./find-api-keys";
 import { revokeApiKey } from "./revoke-api-key";
 import { verifyApiKey } from "./verify-api-key";
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "ok";
-  } catch (e) {
-    if (e instanceof AppError) return e.code;
-    throw e;
-  }
-}
 
 describe("api keys", () => {
   it("a created key verifies to its organization and role; only its HMAC is stored", async () => {

@@ -3,12 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, instance, instanceConfigVersion, instanceEvent } from "@/db/schema";
 import type { TCtx } from "@/lib/context";
 import { getDb } from "@/lib/db";
-import { AppError } from "@/lib/errors";
 import { isSealed, SECRET_MASK } from "@/lib/instances/config-secrets";
 import type { TCreateInstance } from "@/lib/validation/instances";
 import { ZCreateInstance } from "@/lib/validation/instances";
 import { probeConfigEvents, type TEventProbe } from "@/test/config-events";
-import { ctxFor, makeOrg } from "@/test/fixtures";
+import { codeOf, ctxFor, makeOrg } from "@/test/fixtures";
 import { createInstance } from "./create-instance";
 import { deleteInstance } from "./delete-instance";
 import { findInstanceEvents } from "./find-instance-events";
@@ -22,16 +21,6 @@ import { scaleInstance } from "./scale-instance";
 import { startInstance } from "./start-instance";
 import { stopInstance } from "./stop-instance";
 import { updateInstance } from "./update-instance";
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "ok";
-  } catch (e) {
-    if (e instanceof AppError) return e.code;
-    throw e;
-  }
-}
 
 const hostedInput = (over: Partial<Record<string, unknown>> = {}): TCreateInstance =>
   ZCreateInstance.parse({

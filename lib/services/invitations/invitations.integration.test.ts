@@ -2,23 +2,12 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { auditLog, invitation, member } from "@/db/schema";
 import { getDb } from "@/lib/db";
-import { AppError } from "@/lib/errors";
-import { ctxFor, makeOrg, makeUser } from "@/test/fixtures";
+import { codeOf, ctxFor, makeOrg, makeUser } from "@/test/fixtures";
 import { acceptInvitation } from "./accept-invitation";
 import { cancelInvitation } from "./cancel-invitation";
 import { createInvitation } from "./create-invitation";
 import { findInvitations } from "./find-invitations";
 import { getInvitation } from "./get-invitation";
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "ok";
-  } catch (e) {
-    if (e instanceof AppError) return e.code;
-    throw e;
-  }
-}
 
 describe("invitations", () => {
   it("invite → link → accept joins with the invited role; the link then stops working", async () => {

@@ -2,8 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { auditLog, member } from "@/db/schema";
 import { getDb } from "@/lib/db";
-import { AppError } from "@/lib/errors";
-import { ctxFor, makeOrg } from "@/test/fixtures";
+import { codeOf, ctxFor, makeOrg } from "@/test/fixtures";
 import { changeMemberRole } from "./change-member-role";
 import { findMembers } from "./find-members";
 import { removeMember } from "./remove-member";
@@ -11,16 +10,6 @@ import { removeMember } from "./remove-member";
 async function memberId(orgId: string, userId: string): Promise<string> {
   const [m] = await getDb().select().from(member).where(and(eq(member.organizationId, orgId), eq(member.userId, userId)));
   return m!.id;
-}
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "ok";
-  } catch (e) {
-    if (e instanceof AppError) return e.code;
-    throw e;
-  }
 }
 
 describe("members", () => {

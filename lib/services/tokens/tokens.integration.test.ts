@@ -2,12 +2,11 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accessToken, auditLog } from "@/db/schema";
 import { getDb } from "@/lib/db";
-import { AppError } from "@/lib/errors";
 import { encodeBasic, tokenLookupHash } from "@/lib/tokens/credential";
 import { ZCreateInstance } from "@/lib/validation/instances";
 import { ZCreateToken } from "@/lib/validation/tokens";
 import { probeConfigEvents, type TEventProbe } from "@/test/config-events";
-import { ctxFor, makeOrg } from "@/test/fixtures";
+import { codeOf, ctxFor, makeOrg } from "@/test/fixtures";
 import type { TCtx } from "@/lib/context";
 import { createInstance } from "../instances/create-instance";
 import { getAccessConfig } from "../instances/get-access-config";
@@ -16,16 +15,6 @@ import { deleteToken } from "./delete-token";
 import { findTokens } from "./find-tokens";
 import { revealToken } from "./reveal-token";
 import { updateToken } from "./update-token";
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "ok";
-  } catch (e) {
-    if (e instanceof AppError) return e.code;
-    throw e;
-  }
-}
 
 async function newInstance(ctx: TCtx, over: Record<string, unknown> = {}): Promise<string> {
   const input = ZCreateInstance.parse({ name: "svc", config: { accessMode: "hosted", transport: "stdio", command: "npx", args: ["-y", "@modelcontextprotocol/server-everything"] }, ...over });
