@@ -26,6 +26,12 @@ const ZEnv = z.object({
   MCPCAN_GATEWAY_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
   /** Requests per minute per access token, counted in Redis across every gateway process. */
   MCPCAN_TOKEN_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
+  /** Largest code package archive accepted by an upload (bytes); larger ones get 413. */
+  MCPCAN_CODE_PACKAGE_MAX_BYTES: z.coerce.number().int().min(1024).default(50 * 1024 * 1024),
+  /** Most files (and, separately, folders) one code package may extract. */
+  MCPCAN_CODE_PACKAGE_MAX_FILES: z.coerce.number().int().min(1).default(5000),
+  /** Most bytes one code package may extract, counted as written (zip bombs lie in their headers). */
+  MCPCAN_CODE_PACKAGE_MAX_UNPACKED_BYTES: z.coerce.number().int().min(1024).default(500 * 1024 * 1024),
   SMTP_URL: z.string().optional(),
   SMTP_FROM: z.string().default("MCP CAN <no-reply@localhost>"),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),

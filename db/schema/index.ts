@@ -4,3 +4,4 @@ export * from "./audit";
 export * from "./api-keys";
 export * from "./instances";
 export * from "./tokens";
+export * from "./code-packages";

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { ZCreatedApiKey, ZApiKey, ZCreateApiKey } from "@/lib/validation/api-keys";
 import { ZAuditEntry, ZAuditQuery } from "@/lib/validation/audit";
+import { ZCodePackage, ZCodePackageDetail, ZCodePackagePage, ZCodePackageQuery, ZCodePackageUpload } from "@/lib/validation/code-packages";
 import { ZProblem } from "@/lib/validation/common";
 import { ZChangeMemberRole, ZCreateInvitation, ZInvitation, ZMember, ZRole } from "@/lib/validation/members";
 import { ZCreateOrganization, ZOrganization, ZUpdateOrganization } from "@/lib/validation/organizations";
@@ -35,6 +36,10 @@ type TOp = {
   body?: z.ZodType;
   response?: z.ZodType;
   status?: number;
+  /** The body is a file upload (multipart `file`, or the raw archive) rather than JSON. */
+  upload?: z.ZodType;
+  /** The response is a file in one of these media types rather than JSON. */
+  download?: string[];
 };
 
 const ZInvitationView = z
@@ -90,6 +95,11 @@ export const OPERATIONS: TOp[] = [
   { method: "patch", path: "/instances/{instanceId}/tokens/{tokenId}", summary: "Edit a token's label, tags, expiry, enabled flag or headers", tag: "Tokens", auth: "org", permission: "token.write", body: ZUpdateToken, response: ZToken },
   { method: "delete", path: "/instances/{instanceId}/tokens/{tokenId}", summary: "Delete a token (refused by every gateway at once)", tag: "Tokens", auth: "org", permission: "token.write", status: 204 },
   { method: "post", path: "/instances/{instanceId}/tokens/{tokenId}/reveal", summary: "The token value again (audited)", tag: "Tokens", auth: "org", permission: "token.reveal", response: ZRevealedToken },
+  { method: "get", path: "/code-packages", summary: "Code packages, newest first (keyset cursor)", tag: "Code packages", auth: "org", permission: "code_package.read", query: ZCodePackageQuery, response: ZCodePackagePage },
+  { method: "post", path: "/code-packages", summary: "Upload a zip, tar or tar.gz (multipart `file` + `name`, or the raw archive with `?name=`); extracted once, entries escaping the folder, links and special files refused (422)", tag: "Code packages", auth: "org", permission: "code_package.write", upload: ZCodePackageUpload, response: ZCodePackage, status: 201 },
+  { method: "get", path: "/code-packages/{codePackageId}", summary: "One code package with its file tree", tag: "Code packages", auth: "org", permission: "code_package.read", response: ZCodePackageDetail },
+  { method: "get", path: "/code-packages/{codePackageId}/download", summary: "The archive as uploaded", tag: "Code packages", auth: "org", permission: "code_package.read", download: ["application/zip", "application/x-tar", "application/gzip"] },
+  { method: "delete", path: "/code-packages/{codePackageId}", summary: "Delete a code package (409 while an instance uses it)", tag: "Code packages", auth: "org", permission: "code_package.write", status: 204 },
   { method: "get", path: "/openapi.json", summary: "This document", tag: "Meta", auth: "public" },
 ];
 
@@ -123,7 +133,9 @@ export function buildOpenApiDocument(serverUrl: string): Record<string, unknown>
     const responses: Record<string, unknown> = {
       [status]: op.response
         ? { description: "OK", content: { "application/json": { schema: schemaRef(op.response) } } }
-        : { description: status === "204" ? "No content" : "OK" },
+        : op.download
+          ? { description: "OK", content: Object.fromEntries(op.download.map((t) => [t, { schema: { type: "string", format: "binary" } }])) }
+          : { description: status === "204" ? "No content" : "OK" },
       default: { description: "Problem", content: { "application/problem+json": { schema: schemaRef(ZProblem) } } },
     };
     paths[op.path] ??= {};
@@ -134,6 +146,17 @@ export function buildOpenApiDocument(serverUrl: string): Record<string, unknown>
       security: op.auth === "public" ? [] : op.auth === "user" ? [{ session: [] }] : [{ session: [] }, { apiKey: [] }],
       parameters: params,
       ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: schemaRef(op.body) } } } } : {}),
+      ...(op.upload
+        ? {
+            requestBody: {
+              required: true,
+              content: {
+                "multipart/form-data": { schema: schemaRef(op.upload) },
+                ...Object.fromEntries(["application/zip", "application/x-tar", "application/gzip"].map((t) => [t, { schema: { type: "string", format: "binary" } }])),
+              },
+            },
+          }
+        : {}),
       responses,
     };
   }
