@@ -33,11 +33,8 @@ const DIRECT_EXPECTED: Record<string, TScenarioResult> = {
  * The test asserts the gateway gives exactly this, so a fix makes it fail until the entry is removed.
  */
 const KNOWN_GATEWAY_DIVERGENCES: Record<string, TScenarioResult> = {
-  // The gateway checks neither Host nor Origin: an initialize with `Host: evil.example.com` and
-  // `Origin: http://evil.example.com` to a public instance answers 200, for proxy and hosted alike.
-  // For a proxy instance it also defeats the upstream's own protection (the fixture answers 403
-  // directly), because the upstream sees the gateway's request with the upstream's own Host.
-  "dns-rebinding-protection": { status: "fail", failed: ["localhost-host-rebinding-rejected"], warnings: [] },
+  // None today. (The suite once found that the gateway checked neither Host nor Origin; the proxy
+  // now refuses foreign host names and browser origins: gateway/proxy/host-guard.ts.)
 };
 
 function expectedThroughGateway(direct: Record<string, TScenarioResult>): Record<string, TScenarioResult> {

@@ -20,6 +20,7 @@ const ZEnv = z.object({
   MCPCAN_PUBLIC_URL: z.string().url().optional(),
   MCPCAN_GATEWAY_PUBLIC_URL: z.string().url().optional(),
   MCPCAN_TRUSTED_ORIGINS: z.string().default(""),
+  MCPCAN_GATEWAY_ALLOWED_HOSTS: z.string().default(""),
   MCPCAN_SIGNIN_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
   MCPCAN_API_RATE_LIMIT: z.coerce.number().int().min(1).default(600),
   /** Largest MCP request body the gateway accepts (bytes); larger ones get 413. */

@@ -2,6 +2,8 @@
 // HTTP+SSE). Per request: CORS preflight → instance → token auth → rate limit → body limit →
 // access mode → forward. The caches start empty and the config-event subscription is made on the
 // first proxied request, so a gateway without proxy traffic never connects for it.
+import { getEnv } from "@/lib/env";
+import { allowedHostsFrom, checkHost } from "./host-guard";
 import type http from "node:http";
 import type Redis from "ioredis";
 import type pino from "pino";
@@ -112,6 +114,8 @@ export function createProxy(opts: TProxyOptions): TProxy {
     return started;
   };
 
+  const allowedHosts = allowedHostsFrom(getEnv().gatewayPublicUrl, getEnv().MCPCAN_GATEWAY_ALLOWED_HOSTS);
+
   async function handle(r: TProxyRequest): Promise<void> {
     const { req, res } = r;
     const method = req.method ?? "GET";
@@ -119,6 +123,8 @@ export function createProxy(opts: TProxyOptions): TProxy {
     const ex = new Exchange({ req, res, requestId: r.requestId, traceId: r.traceId, path: r.path, sink, metrics });
     const route = parseProxyPath(r.path);
     if (!route) return sendProblem(res, 404, "Not Found", "Gateway paths are /mcp-gateway/{instanceId}/mcp, /sse and /message.", { requestId: r.requestId, instance: r.path });
+    const refused = checkHost(req.headers.host, allowedHosts);
+    if (refused) return sendProblem(res, 403, "Forbidden", refused, { requestId: r.requestId, instance: r.path });
     const allowed = METHODS[route.endpoint];
     if (method === "OPTIONS") return sendPreflight(req, res, [...allowed, "OPTIONS"].join(", "));
     if (!allowed.includes(method)) {
