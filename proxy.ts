@@ -16,4 +16,6 @@ export function proxy(req: NextRequest): NextResponse {
   return NextResponse.redirect(url);
 }
 
-export const config = { matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"] };
+// /api is left out: API routes authenticate themselves, and a matched request would have its body
+// buffered and cut at the proxy's size limit (code-package uploads are larger).
+export const config = { matcher: ["/((?!api/|_next/static|_next/image|favicon.ico).*)"] };

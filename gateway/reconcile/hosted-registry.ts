@@ -12,6 +12,8 @@ import { ZInstanceConfig, type THostedConfig } from "@/lib/validation/instances"
 import type { TGatewayInstance } from "../proxy/instances";
 import { createStdioInstance, type TStdioInstance } from "../runtime/stdio";
 import type { TLocalUpstream } from "../upstream/types";
+import { getContainerLogPublisher, type TContainerLogLine } from "../runtime/logs/container-log-publisher";
+import { prepareWorkDir } from "./prepare-workdir";
 
 type TEntry = { fingerprint: string; upstream: TStdioInstance };
 
@@ -127,6 +129,16 @@ export async function startHostedRegistry(opts: THostedRegistryOptions): Promise
     const restarting = Boolean(current);
     if (restarting) restarts += 1;
     await stop(id);
+    try {
+      const log = (line: TContainerLogLine): void => getContainerLogPublisher().push(id, line);
+      const { prepared } = await prepareWorkDir({ instanceId: id, organizationId: row.organizationId, config, log });
+      if (prepared && (config.codePackageId || config.initScript)) {
+        await observe(row, "starting", null, { type: "prepared", message: "Working directory prepared (code package copied, init script run)" });
+      }
+    } catch (err) {
+      await observe(row, "failed", (err as Error).message, { type: "prepare_failed", level: "error", message: (err as Error).message });
+      return;
+    }
     entries.set(id, { fingerprint, upstream: create({ instanceId: id, config }) });
     const message = restarting
       ? `Applied config version ${row.configVersion} (restart generation ${row.restartGeneration}); sessions start fresh processes`
