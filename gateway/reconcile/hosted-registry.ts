@@ -2,7 +2,7 @@
 // stopped, config version, restart generation) from Postgres, drives the local stdio bridges toward
 // it, and writes observed state and lifecycle events back. Config events from the console trigger a
 // reconcile of that instance at once (pub/sub, not polling); a slow full resync is the safety net.
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type pino from "pino";
 import { instance, instanceEvent } from "@/db/schema/instances";
 import type { TDb } from "@/lib/db";
@@ -11,11 +11,12 @@ import { openConfig } from "@/lib/instances/config-secrets";
 import { ZInstanceConfig, type THostedConfig } from "@/lib/validation/instances";
 import type { TGatewayInstance } from "../proxy/instances";
 import { createStdioInstance, type TStdioInstance } from "../runtime/stdio";
+import { createHttpInstance, type THttpInstance, type THttpInstanceOptions } from "../runtime/http/http-instance";
 import type { TLocalUpstream } from "../upstream/types";
 import { getContainerLogPublisher, type TContainerLogLine } from "../runtime/logs/container-log-publisher";
 import { prepareWorkDir } from "./prepare-workdir";
 
-type TEntry = { fingerprint: string; upstream: TStdioInstance };
+type TEntry = { fingerprint: string; upstream: TStdioInstance | THttpInstance };
 
 export type THostedRegistry = {
   /** The local upstream for a hosted stdio instance, or null for anything this registry does not run. */
@@ -36,6 +37,8 @@ export type THostedRegistryOptions = {
   subscribe?: (onEvent: (e: TConfigEvent) => void) => Promise<() => Promise<void>>;
   create?: (input: { instanceId: string; config: THostedConfig }) => TStdioInstance;
   resyncIntervalMs?: number;
+  /** Hosted HTTP instances: crash backoff and window overrides (tests). */
+  http?: Pick<THttpInstanceOptions, "backoffMs" | "maxBackoffMs" | "maxCrashes" | "crashWindowMs" | "killGraceMs" | "affinityTtlSeconds">;
 };
 
 type TRow = {
@@ -47,9 +50,12 @@ type TRow = {
   configVersion: number;
   restartGeneration: number;
   desiredState: string;
+  replicas: number;
 };
 
-const wantsLocal = (r: Pick<TRow, "accessMode" | "transport">): boolean => r.accessMode === "hosted" && r.transport === "stdio";
+/** Transports of hosted instances this registry runs: stdio bridges and HTTP server replicas. */
+const LOCAL_TRANSPORTS = ["stdio", "streamable_http"];
+const wantsLocal = (r: Pick<TRow, "accessMode" | "transport">): boolean => r.accessMode === "hosted" && LOCAL_TRANSPORTS.includes(r.transport);
 
 /** Starts the registry: subscribes to config events, then reconciles every hosted stdio instance. */
 export async function startHostedRegistry(opts: THostedRegistryOptions): Promise<THostedRegistry> {
@@ -71,6 +77,7 @@ export async function startHostedRegistry(opts: THostedRegistryOptions): Promise
         configVersion: instance.configVersion,
         restartGeneration: instance.restartGeneration,
         desiredState: instance.desiredState,
+        replicas: instance.replicas,
       })
       .from(instance)
       .where(eq(instance.id, id))
@@ -113,7 +120,8 @@ export async function startHostedRegistry(opts: THostedRegistryOptions): Promise
       else if (row && wantsLocal(row) && row.desiredState !== "running") await observe(row, "stopped", null);
       return;
     }
-    const fingerprint = `${row.configVersion}:${row.restartGeneration}`;
+    // A scale changes the number of HTTP replicas, so it takes effect like an edit.
+    const fingerprint = row.transport === "stdio" ? `${row.configVersion}:${row.restartGeneration}` : `${row.configVersion}:${row.restartGeneration}:${row.replicas}`;
     const current = entries.get(id);
     if (current?.fingerprint === fingerprint) return;
     const parsed = ZInstanceConfig.safeParse(row.config);
@@ -139,10 +147,35 @@ export async function startHostedRegistry(opts: THostedRegistryOptions): Promise
       await observe(row, "failed", (err as Error).message, { type: "prepare_failed", level: "error", message: (err as Error).message });
       return;
     }
-    entries.set(id, { fingerprint, upstream: create({ instanceId: id, config }) });
-    const message = restarting
-      ? `Applied config version ${row.configVersion} (restart generation ${row.restartGeneration}); sessions start fresh processes`
-      : `Ready: ${config.sessionMode === "shared" ? "shared replica pool" : "a process per MCP session"} for \`${config.command}\``;
+    let upstream: TStdioInstance | THttpInstance;
+    if (row.transport === "stdio") upstream = create({ instanceId: id, config });
+    else {
+      const http: THttpInstance = createHttpInstance({
+        ...opts.http,
+        instanceId: id,
+        organizationId: row.organizationId,
+        config,
+        replicas: row.replicas,
+        logSink: (line) => getContainerLogPublisher().push(id, line),
+        onStateChange: (state, message) => {
+          // Only the bridge that is current reports; a replaced one is being closed.
+          if (entries.get(id)?.upstream !== http) return;
+          void observe(row, state, state === "running" ? null : message, {
+            type: state === "failed" ? "failed" : state === "degraded" ? "degraded" : "recovered",
+            level: state === "failed" ? "error" : state === "degraded" ? "warn" : "info",
+            message,
+          }).catch((err: unknown) => opts.logger.warn({ err, instanceId: id }, "cannot record observed state"));
+        },
+      });
+      upstream = http;
+    }
+    entries.set(id, { fingerprint, upstream });
+    const message =
+      row.transport !== "stdio"
+        ? `${restarting ? "Applied" : "Ready:"} ${row.replicas} replica(s) of HTTP server \`${config.command}\` (config version ${row.configVersion}, restart generation ${row.restartGeneration})`
+        : restarting
+          ? `Applied config version ${row.configVersion} (restart generation ${row.restartGeneration}); sessions start fresh processes`
+          : `Ready: ${config.sessionMode === "shared" ? "shared replica pool" : "a process per MCP session"} for \`${config.command}\``;
     await observe(row, "running", null, { type: restarting ? "restarted" : "started", message });
   }
 
@@ -164,7 +197,7 @@ export async function startHostedRegistry(opts: THostedRegistryOptions): Promise
       .db()
       .select({ id: instance.id })
       .from(instance)
-      .where(and(eq(instance.accessMode, "hosted"), eq(instance.transport, "stdio")));
+      .where(and(eq(instance.accessMode, "hosted"), inArray(instance.transport, LOCAL_TRANSPORTS)));
     const known = new Set(rows.map((r) => r.id));
     for (const id of entries.keys()) if (!known.has(id)) known.add(id);
     await Promise.all([...known].map((id) => reconcile(id)));
@@ -179,7 +212,7 @@ export async function startHostedRegistry(opts: THostedRegistryOptions): Promise
 
   return {
     resolve(inst) {
-      if (inst.accessMode !== "hosted" || inst.transport !== "stdio" || inst.desiredState !== "running") return null;
+      if (inst.accessMode !== "hosted" || !LOCAL_TRANSPORTS.includes(inst.transport) || inst.desiredState !== "running") return null;
       // Waits for a reconcile in flight (a just-saved config), so the first request after an edit
       // reaches the new processes rather than a 503.
       return {
