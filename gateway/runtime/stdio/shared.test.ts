@@ -130,6 +130,26 @@ describe("shared stdio bridge", () => {
     expect(inst.stats()).toEqual({ processes: 1, sessions: 2 });
   }, 30_000);
 
+  it("gives up after the crash policy's count within its window and reports the instance failed", async () => {
+    const id = `sh-${Math.random().toString(36).slice(2, 8)}`;
+    const sink = memorySink();
+    const states: string[] = [];
+    const inst = createStdioInstance({
+      instanceId: id,
+      config: hostedConfig({ sessionMode: "shared", command: process.execPath, args: ["-e", "process.exit(3)"] }),
+      logSink: sink,
+      crashPolicy: { limit: 2, windowMs: 60_000 },
+      onStateChange: (state, message) => states.push(`${state}: ${message}`),
+    });
+    cleanups.push(() => inst.close());
+    await waitFor(() => states.length > 0, 10_000);
+    expect(states).toEqual([expect.stringMatching(/^failed: 2 crashes within 60 s: not restarting/)]);
+    // No further restart is scheduled: the pool stays empty.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(inst.stats().processes).toBe(0);
+    expect(sink.lines.filter((l) => l.line.startsWith("restarting in"))).toHaveLength(1);
+  }, 20_000);
+
   it("answers a request the server does not answer in time with a JSON-RPC timeout error carrying its id", async () => {
     const { h } = await setup({ args: [FIXTURE], requestTimeoutMs: 300 });
     const a = await connectClient(h, "streamable");

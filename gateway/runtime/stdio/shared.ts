@@ -39,7 +39,13 @@ export type TSharedOptions = {
   log: (line: TContainerLogLine) => void;
   /** Scale-up threshold (tests lower it); SESSIONS_PER_REPLICA by default. */
   sessionsPerReplica?: number;
+  /** After `limit` crashes within `windowMs` the pool stops restarting and reports failed. */
+  crashPolicy?: TCrashPolicy;
+  onStateChange?: (state: "failed", message: string) => void;
 };
+
+export type TCrashPolicy = { limit: number; windowMs: number };
+export const DEFAULT_CRASH_POLICY: TCrashPolicy = { limit: 5, windowMs: 5 * 60_000 };
 
 export class SharedBackend implements TBackend {
   private readonly replicas = new Set<TReplica>();
@@ -51,6 +57,9 @@ export class SharedBackend implements TBackend {
   private readonly maintenance: NodeJS.Timeout;
   private restartTimer: NodeJS.Timeout | undefined;
   private consecutiveCrashes = 0;
+  private readonly crashTimes: number[] = [];
+  /** Set once the crash policy gave up; no replica is started again. */
+  failed = false;
   private counter = 0;
   private closing = false;
 
@@ -273,6 +282,8 @@ export class SharedBackend implements TBackend {
 
   private onReplicaExit(replica: TReplica, info: { code: number | null; signal: NodeJS.Signals | null; spawnError?: Error }): void {
     const wasReady = replica.state === "ready";
+    // A replica stopped on purpose (scale-down) was marked dead before its exit: not a crash.
+    const retired = replica.state === "dead";
     replica.state = "dead";
     this.replicas.delete(replica);
     for (const t of replica.timers.values()) clearTimeout(t);
@@ -283,7 +294,21 @@ export class SharedBackend implements TBackend {
     for (const { session, origId } of replica.mux.drainAll()) this.settled(session, origId, errorResponse(origId, ERR_SERVER, why));
     for (const s of replica.sessions) this.sessionReplica.delete(s);
     replica.sessions.clear();
-    if (this.closing) return;
+    if (this.closing || retired) return;
+    const policy = this.opts.crashPolicy ?? DEFAULT_CRASH_POLICY;
+    const now = Date.now();
+    this.crashTimes.push(now);
+    while (this.crashTimes.length && now - this.crashTimes[0]! > policy.windowMs) this.crashTimes.shift();
+    if (this.crashTimes.length >= policy.limit) {
+      if (!this.failed && this.replicas.size === 0) {
+        this.failed = true;
+        const message = `${this.crashTimes.length} crashes within ${Math.round(policy.windowMs / 1000)} s: not restarting; fix the server or its configuration, then restart the instance`;
+        replica.proc.event("error", message);
+        this.opts.onStateChange?.("failed", message);
+        for (const w of [...this.waiters]) w();
+      }
+      return;
+    }
     if (this.replicas.size >= this.minReplicas) return;
     if (wasReady && replica.readyAt && Date.now() - replica.readyAt >= STABLE_AFTER_MS) this.consecutiveCrashes = 0;
     const delay = Math.min(BACKOFF_MAX_MS, 1000 * 2 ** this.consecutiveCrashes);
@@ -304,7 +329,7 @@ export class SharedBackend implements TBackend {
     if (current?.state === "ready") return current;
     const deadline = Date.now() + this.opts.config.startupTimeoutMs;
     for (;;) {
-      if (session.terminated || this.closing) return null;
+      if (session.terminated || this.closing || this.failed) return null;
       let best: TReplica | null = null;
       for (const r of this.replicas) if (r.state === "ready" && (!best || r.sessions.size < best.sessions.size)) best = r;
       if (best) {
