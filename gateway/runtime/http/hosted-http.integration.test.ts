@@ -116,8 +116,11 @@ describe("hosted streamable HTTP servers with replicas", () => {
 
   it("scaled to 2 replicas, two clients land on different replicas and every call stays on its replica", async () => {
     await until("one replica up", async () => gw.hosted!.statsOf(everythingId)?.processes === 1);
+    await until("it accepts connections", async () => pidsIn(await logs(everythingId)).length === 1, 10_000);
     await scaleInstance({ ctx: owner, instanceId: everythingId, input: { replicas: 2 } });
     await until("two replicas up", async () => gw.hosted!.statsOf(everythingId)?.processes === 2);
+    // Accepting connections: one start before the scale, two after it.
+    await until("both replicas accept connections", async () => pidsIn(await logs(everythingId)).length === 3, 10_000);
     const url = new URL(`http://127.0.0.1:${gw.port}/mcp-gateway/${everythingId}/mcp`);
     const clients: Client[] = [];
     const transports: StreamableHTTPClientTransport[] = [];
@@ -159,7 +162,7 @@ describe("hosted streamable HTTP servers with replicas", () => {
     expect(res.status).toBe(404);
     await res.body?.cancel();
     const pids = pidsIn(await logs(everythingId));
-    expect(pids.length).toBeGreaterThanOrEqual(2);
+    expect(pids.length).toBe(3);
     await stopInstance({ ctx: owner, instanceId: everythingId });
     await until("stopped", async () => gw.hosted!.statsOf(everythingId) === null && (await observed(everythingId))?.s === "stopped");
     expect(pids.filter(alive)).toEqual([]);

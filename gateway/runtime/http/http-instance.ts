@@ -8,7 +8,9 @@ import http from "node:http";
 import net from "node:net";
 import { getRedis } from "@/lib/redis";
 import type { THostedConfig } from "@/lib/validation/instances";
+import { UPSTREAM_TIMEOUT_CODE } from "../../proxy/forward";
 import { HOP_BY_HOP } from "../../proxy/headers";
+import { jsonRpcErrorBody, summarizeJsonRpc } from "../../proxy/jsonrpc";
 import type { TLocalUpstream } from "../../upstream/types";
 import type { TContainerLogLevel, TContainerLogLine } from "../logs/container-log-publisher";
 import { buildChildEnv, instanceWorkDir, KILL_GRACE_MS } from "../stdio/stdio-process";
@@ -88,6 +90,15 @@ function problem(res: http.ServerResponse, status: number, title: string, detail
   }
   res.writeHead(status, { "content-type": "application/problem+json" });
   res.end(JSON.stringify({ title, status, detail }));
+}
+
+/** No answer for a POST: a JSON-RPC error per request id (so the client's requests settle), else a problem. */
+function rpcFailure(res: http.ServerResponse, req: http.IncomingMessage, body: Buffer | null, rpcStatus: number, code: number, status: number, title: string, detail: string): void {
+  const summary = req.method === "POST" ? summarizeJsonRpc(body) : null;
+  const rpc = summary ? jsonRpcErrorBody(summary, code, detail) : null;
+  if (!rpc || res.headersSent) return problem(res, status, title, detail);
+  res.writeHead(rpcStatus, { "content-type": "application/json", "cache-control": "no-store" });
+  res.end(rpc);
 }
 
 function header(v: string | string[] | undefined): string | undefined {
@@ -308,7 +319,7 @@ export function createHttpInstance(opts: THttpInstanceOptions): THttpInstance {
   }
 
   async function waitAnyReady(): Promise<void> {
-    const deadline = Date.now() + config.startupTimeoutMs;
+    const deadline = Date.now() + Math.min(config.startupTimeoutMs, config.requestTimeoutMs);
     while (!closed && Date.now() < deadline) {
       if (replicas.length === count && replicas.some((r) => r.ready)) return;
       if (replicas.length === count && replicas.every((r) => r.down)) return;
@@ -327,7 +338,7 @@ export function createHttpInstance(opts: THttpInstanceOptions): THttpInstance {
       if (!replicas.some((r) => r.ready)) await waitAnyReady();
       const sid = header(req.headers["mcp-session-id"]);
       const r = await pick(sid);
-      if (!r) return problem(res, 503, "Service Unavailable", "No replica of this instance is up; see its container logs.");
+      if (!r) return rpcFailure(res, req, body, 503, -32000, 503, "Service Unavailable", "No replica of this instance is up; see its container logs.");
 
       const headers: Record<string, string | string[]> = {};
       for (const [k, v] of Object.entries(req.headers)) {
@@ -350,7 +361,8 @@ export function createHttpInstance(opts: THttpInstanceOptions): THttpInstance {
         };
         const timer = setTimeout(() => {
           upstream.destroy(new Error("timeout"));
-          problem(res, 504, "Gateway Timeout", `The server did not answer within ${config.requestTimeoutMs} ms.`);
+          // Like the remote proxy: 200 with a JSON-RPC error for requests, else a 504 problem.
+          rpcFailure(res, req, body, 200, UPSTREAM_TIMEOUT_CODE, 504, "Gateway Timeout", `The server did not answer within ${config.requestTimeoutMs} ms.`);
           done();
         }, config.requestTimeoutMs);
         const onClientClose = (): void => {
