@@ -121,9 +121,9 @@ export async function startGateway(opts: TGatewayOptions): Promise<TGateway> {
     if (roles.includes("proxy")) {
       const registry = await startHostedRegistry({ db: opts.proxy?.db ?? getDb, logger, ...opts.hosted });
       hosted = registry;
-      metrics.registerValue("mcpcan_gateway_hosted_instances", "Hosted stdio instances running in this process", "gauge", () => registry.stats().instances);
+      metrics.registerValue("mcpcan_gateway_hosted_instances", "Hosted instances (stdio bridges and HTTP replica sets) running in this process", "gauge", () => registry.stats().instances);
       metrics.registerValue("mcpcan_gateway_running_processes", "Child processes of hosted instances in this process", "gauge", () => registry.stats().processes);
-      metrics.registerValue("mcpcan_gateway_hosted_sessions", "MCP sessions on hosted stdio instances", "gauge", () => registry.stats().sessions);
+      metrics.registerValue("mcpcan_gateway_hosted_sessions", "MCP sessions on hosted instances", "gauge", () => registry.stats().sessions);
       metrics.registerValue("mcpcan_gateway_instance_restarts_total", "Hosted instances restarted by the reconcile loop (edit or restart)", "counter", () => registry.stats().restarts);
     }
     else logger.warn("runtime role without proxy: hosted stdio instances are served only by processes running both roles");

@@ -35,7 +35,7 @@ export type THostedRegistryOptions = {
   db: () => TDb;
   logger: pino.Logger;
   subscribe?: (onEvent: (e: TConfigEvent) => void) => Promise<() => Promise<void>>;
-  create?: (input: { instanceId: string; config: THostedConfig }) => TStdioInstance;
+  create?: (input: { instanceId: string; config: THostedConfig; onStateChange?: (state: "failed", message: string) => void }) => TStdioInstance;
   resyncIntervalMs?: number;
   /** Hosted HTTP instances: crash backoff and window overrides (tests). */
   http?: Pick<THttpInstanceOptions, "backoffMs" | "maxBackoffMs" | "maxCrashes" | "crashWindowMs" | "killGraceMs" | "affinityTtlSeconds">;
@@ -147,27 +147,27 @@ export async function startHostedRegistry(opts: THostedRegistryOptions): Promise
       await observe(row, "failed", (err as Error).message, { type: "prepare_failed", level: "error", message: (err as Error).message });
       return;
     }
-    let upstream: TStdioInstance | THttpInstance;
-    if (row.transport === "stdio") upstream = create({ instanceId: id, config });
+    let upstream: TStdioInstance | THttpInstance | undefined;
+    const onStateChange = (state: "running" | "degraded" | "failed", message: string): void => {
+      // Only the bridge that is current reports; a replaced one is being closed.
+      if (!upstream || entries.get(id)?.upstream !== upstream) return;
+      void observe(row, state, state === "running" ? null : message, {
+        type: state === "failed" ? "failed" : state === "degraded" ? "degraded" : "recovered",
+        level: state === "failed" ? "error" : state === "degraded" ? "warn" : "info",
+        message,
+      }).catch((err: unknown) => opts.logger.warn({ err, instanceId: id }, "cannot record observed state"));
+    };
+    if (row.transport === "stdio") upstream = create({ instanceId: id, config, onStateChange });
     else {
-      const http: THttpInstance = createHttpInstance({
+      upstream = createHttpInstance({
         ...opts.http,
         instanceId: id,
         organizationId: row.organizationId,
         config,
         replicas: row.replicas,
         logSink: (line) => getContainerLogPublisher().push(id, line),
-        onStateChange: (state, message) => {
-          // Only the bridge that is current reports; a replaced one is being closed.
-          if (entries.get(id)?.upstream !== http) return;
-          void observe(row, state, state === "running" ? null : message, {
-            type: state === "failed" ? "failed" : state === "degraded" ? "degraded" : "recovered",
-            level: state === "failed" ? "error" : state === "degraded" ? "warn" : "info",
-            message,
-          }).catch((err: unknown) => opts.logger.warn({ err, instanceId: id }, "cannot record observed state"));
-        },
+        onStateChange,
       });
-      upstream = http;
     }
     entries.set(id, { fingerprint, upstream });
     const message =
