@@ -28,7 +28,11 @@ export const ZUpstreamHeader = z.object({ name: ZHeaderName, value: z.string().m
 
 const ZHosted = z.object({
   accessMode: z.literal("hosted"),
-  transport: z.enum(["stdio", "streamable_http", "sse"]),
+  // Hosted legacy HTTP+SSE servers are not run by the runtime yet; refusing them here is clearer than
+  // an instance that never comes up. Reach such a server in proxy mode instead.
+  transport: z.enum(["stdio", "streamable_http"], {
+    error: "Hosted servers speak stdio or Streamable HTTP; run a legacy SSE server yourself and add it in proxy mode",
+  }),
   command: z.string().trim().min(1, "Command is required").max(1024),
   args: z.array(z.string().max(4096)).max(128).default([]),
   env: z.array(ZEnvVar).max(200).default([]),
