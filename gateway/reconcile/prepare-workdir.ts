@@ -9,6 +9,7 @@ import path from "node:path";
 import { codePackageDir } from "@/lib/services/code-packages/code-package-dir";
 import type { THostedConfig } from "@/lib/validation/instances";
 import type { TContainerLogLine } from "../runtime/logs/container-log-publisher";
+import { readLines } from "../runtime/lines";
 import { buildChildEnv, instanceWorkDir } from "../runtime/stdio/stdio-process";
 
 const STAMP = ".mcpcan-prepared";
@@ -50,14 +51,9 @@ function event(input: { log: (l: TContainerLogLine) => void }, level: TContainer
 async function runInitScript(dir: string, input: { config: THostedConfig; log: (l: TContainerLogLine) => void }): Promise<void> {
   event(input, "info", "Init script started");
   const child = spawn("/bin/sh", ["-c", input.config.initScript!], { cwd: dir, env: buildChildEnv(input.config.env, dir) as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  for (const [stream, readable] of [["stdout", child.stdout], ["stderr", child.stderr]] as const) {
-    let rest = "";
-    readable.setEncoding("utf8");
-    readable.on("data", (chunk: string) => {
-      const lines = (rest + chunk).split("\n");
-      rest = lines.pop() ?? "";
-      for (const line of lines) input.log({ ts: new Date().toISOString(), level: stream === "stderr" ? "warn" : "info", replica: "init", stream, line });
-    });
+  for (const stream of ["stdout", "stderr"] as const) {
+    const write = (line: string): void => input.log({ ts: new Date().toISOString(), level: stream === "stderr" ? "warn" : "info", replica: "init", stream, line });
+    readLines(child[stream], write, { maxChars: 1024 * 1024, onOverflow: write });
   }
   const timeoutMs = Math.max(input.config.startupTimeoutMs, 60_000) * 5;
   const code = await new Promise<number | null>((resolve, reject) => {

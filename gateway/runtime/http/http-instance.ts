@@ -3,6 +3,7 @@
 // new sessions onto the replica with the fewest sessions and keeps a session on its replica
 // (Mcp-Session-Id → replica, in memory and in Redis). Crashed replicas restart with exponential
 // backoff; too many crashes in a window leave a replica down, and the instance failed when none is left.
+import { readLines } from "../lines";
 import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import net from "node:net";
@@ -139,31 +140,6 @@ export function createHttpInstance(opts: THttpInstanceOptions): THttpInstance {
     opts.onStateChange?.(state, message);
   }
 
-  function readLines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): void {
-    if (!stream) return;
-    let pending = "";
-    stream.setEncoding?.("utf8");
-    stream.on("data", (chunk: string) => {
-      pending += chunk;
-      let nl = pending.indexOf("\n");
-      while (nl !== -1) {
-        const line = pending.slice(0, nl).replace(/\r$/, "");
-        pending = pending.slice(nl + 1);
-        if (line.trim()) onLine(line);
-        nl = pending.indexOf("\n");
-      }
-      if (pending.length > 1024 * 1024) {
-        onLine(pending);
-        pending = "";
-      }
-    });
-    stream.on("end", () => {
-      if (pending.trim()) onLine(pending);
-      pending = "";
-    });
-    stream.on("error", () => undefined);
-  }
-
   function signal(r: TReplica, sig: NodeJS.Signals): void {
     if (r.pid === undefined) return;
     try {
@@ -204,8 +180,13 @@ export function createHttpInstance(opts: THttpInstanceOptions): THttpInstance {
     const child: ChildProcess = spawn(config.command, config.args, { cwd, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"], shell: false, detached: true, windowsHide: true });
     r.child = child;
     r.pid = child.pid;
-    readLines(child.stdout, (line) => log("info", r.label, "stdout", line));
-    readLines(child.stderr, (line) => log("info", r.label, "stderr", line));
+    // Blank lines carry nothing; an endless line is logged in 1 MiB pieces.
+    for (const stream of ["stdout", "stderr"] as const) {
+      const write = (line: string): void => {
+        if (line.trim()) log("info", r.label, stream, line);
+      };
+      readLines(child[stream], write, { maxChars: 1024 * 1024, onOverflow: write });
+    }
     let finished = false;
     const finish = (code: number | null, sig: NodeJS.Signals | null, err?: Error): void => {
       if (finished) return;

@@ -1,6 +1,7 @@
 // One stdio MCP server process: newline-delimited JSON-RPC on stdin/stdout, stderr captured as
 // container log lines, stopped with SIGTERM then SIGKILL. It runs in its own process group so that
 // launchers (npx, uvx, shells in scripts) and whatever they start are stopped together.
+import { readLines } from "../lines";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
@@ -91,8 +92,14 @@ export class StdioProcess {
     };
     this.child.once("exit", (code, signal) => finish(code, signal));
     this.child.stdin?.on("error", () => undefined); // EPIPE after the child died: "exit" reports it
-    this.readLines(this.child.stdout, (line) => this.onStdoutLine(line));
-    this.readLines(this.child.stderr, (line) => opts.log(this.logLine(guessStderrLevel(line), "stderr", line)));
+    readLines(this.child.stdout, (line) => this.onStdoutLine(line), {
+      maxChars: MAX_LINE_CHARS,
+      onOverflow: () => this.event("error", `dropped an unterminated output line longer than ${MAX_LINE_CHARS} characters`),
+    });
+    readLines(this.child.stderr, (line) => opts.log(this.logLine(guessStderrLevel(line), "stderr", line)), {
+      maxChars: MAX_LINE_CHARS,
+      onOverflow: () => this.event("error", `dropped an unterminated output line longer than ${MAX_LINE_CHARS} characters`),
+    });
   }
 
   /** Writes one message (a single line of JSON) to the server's stdin. */
@@ -149,30 +156,5 @@ export class StdioProcess {
       return;
     }
     this.opts.onMessage(msg, line);
-  }
-
-  private readLines(stream: NodeJS.ReadableStream | null, onLine: (line: string) => void): void {
-    if (!stream) return;
-    let pending = "";
-    stream.setEncoding?.("utf8");
-    stream.on("data", (chunk: string) => {
-      pending += chunk;
-      let nl = pending.indexOf("\n");
-      while (nl !== -1) {
-        const line = pending.slice(0, nl).replace(/\r$/, "");
-        pending = pending.slice(nl + 1);
-        onLine(line);
-        nl = pending.indexOf("\n");
-      }
-      if (pending.length > MAX_LINE_CHARS) {
-        this.event("error", `dropped an unterminated output line longer than ${MAX_LINE_CHARS} characters`);
-        pending = "";
-      }
-    });
-    stream.on("end", () => {
-      if (pending) onLine(pending.replace(/\r$/, ""));
-      pending = "";
-    });
-    stream.on("error", () => undefined);
   }
 }
