@@ -2,6 +2,7 @@
 // against our conformance fixture three ways: directly over Streamable HTTP, through the gateway as
 // a proxy instance of that HTTP server, and through the gateway as a hosted stdio instance running
 // the same fixture. Per scenario the three results must be the same. See docs/conformance.md.
+import { hostedConfig } from "./runtime/stdio/testing/harness";
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import pino from "pino";
@@ -97,24 +98,7 @@ describe("MCP conformance suite: direct, through a proxy instance, through a hos
     const create = async (name: string, config: TInstanceConfig): Promise<string> =>
       (await createInstance({ ctx, input: { name, description: "", source: "custom", public: true, config } })).id;
     proxyId = await create("conformance-proxy", { accessMode: "proxy", transport: "streamable_http", url: fixtureUrl, headers: [], requestTimeoutMs: 30_000 });
-    hostedId = await create("conformance-hosted", {
-      accessMode: "hosted",
-      transport: "stdio",
-      command: process.execPath,
-      args: [FIXTURE, "stdio"],
-      env: [],
-      codePackageId: null,
-      initScript: null,
-      port: null,
-      path: "/mcp",
-      startupTimeoutMs: 30_000,
-      idleTimeoutMs: 600_000,
-      sessionMode: "per_session",
-      maxSessions: 50,
-      minReplicas: 1,
-      maxReplicas: 1,
-      requestTimeoutMs: 30_000,
-    });
+    hostedId = await create("conformance-hosted", hostedConfig({ args: [FIXTURE, "stdio"], requestTimeoutMs: 30_000 }));
     const deadline = Date.now() + 20_000;
     while ((await initializeStatus(gatewayUrl(hostedId))) !== 200) {
       if (Date.now() > deadline) throw new Error("hosted conformance instance not serving within 20 s");

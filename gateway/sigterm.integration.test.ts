@@ -1,5 +1,6 @@
 // The gateway process itself under SIGTERM: an in-flight MCP call to a hosted instance finishes,
 // the process exits 0, and none of the hosted instances' child processes is left behind.
+import { hostedConfig } from "./runtime/stdio/testing/harness";
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import net from "node:net";
@@ -47,7 +48,7 @@ async function freePort(): Promise<number> {
 }
 
 function hosted(sessionMode: "shared" | "per_session"): THostedConfig {
-  return { accessMode: "hosted", transport: "stdio", command: process.execPath, args: [bin, "stdio"], env: [], codePackageId: null, initScript: null, port: null, path: "/mcp", startupTimeoutMs: 30_000, idleTimeoutMs: 600_000, sessionMode, maxSessions: 10, minReplicas: 1, maxReplicas: 1, requestTimeoutMs: 60_000 };
+  return hostedConfig({ args: [bin, "stdio"], sessionMode, startupTimeoutMs: 30_000, maxSessions: 10 });
 }
 
 it("SIGTERM lets an in-flight call finish, exits 0 and leaves no hosted process behind", async () => {

@@ -1,6 +1,7 @@
 // The runtime reconcile loop end to end: instances created, stopped, edited, restarted and deleted
 // through the console's services take effect on a gateway (proxy + runtime roles) through config
 // events, and a real MCP client reaches the hosted stdio server with a real token.
+import { hostedConfig } from "../runtime/stdio/testing/harness";
 import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -74,24 +75,7 @@ describe("hosted stdio lifecycle through the reconcile loop", () => {
         description: "",
         source: "custom",
         public: false,
-        config: {
-          accessMode: "hosted",
-          transport: "stdio",
-          command: process.execPath,
-          args: [bin, "stdio"],
-          env: [{ name: "GREETING", value: "s3cret-value", secret: true }],
-          codePackageId: null,
-          initScript: null,
-          port: null,
-          path: "/mcp",
-          startupTimeoutMs: 60_000,
-          idleTimeoutMs: 600_000,
-          sessionMode: "per_session",
-          maxSessions: 10,
-          minReplicas: 1,
-          maxReplicas: 1,
-          requestTimeoutMs: 60_000,
-        },
+        config: hostedConfig({ args: [bin, "stdio"], env: [{ name: "GREETING", value: "s3cret-value", secret: true }], startupTimeoutMs: 60_000, maxSessions: 10 }),
       },
     });
     instanceId = created.id;
